@@ -1,0 +1,44 @@
+# kernel/kernel.mk — the kernel image, build/kernel.elf.
+#
+# Every .c/.S under kernel/ (and, as they arrive, drivers/, gfx/, audio/,
+# fs/) is compiled with KCFLAGS. The image is linked twice: first with an
+# empty symbol table, then with the table generated from the first link
+# (tools/ksyms.py), which the panic backtrace uses to name functions. The
+# table sits at the end of rodata and linker relaxation is off, so code does
+# not move between the two links; the build checks that.
+
+KERNEL_DIRS := kernel drivers/virtio gfx audio fs
+KERNEL_SRCS := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
+
+$(BUILD)/k/%.c.o: %.c | deps
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S | deps
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(BUILD)/k/ksyms-empty.S: tools/ksyms.py | deps
+	@mkdir -p $(@D)
+	$(PYTHON) tools/ksyms.py --empty > $@
+
+$(BUILD)/k/ksyms-empty.o: $(BUILD)/k/ksyms-empty.S
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o kernel/kernel.ld
+	$(KCC) $(KCFLAGS) $(KLDFLAGS) -T kernel/kernel.ld -o $@ $(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o
+
+$(BUILD)/k/ksyms.S: $(BUILD)/kernel.pass1.elf tools/ksyms.py
+	$(PYTHON) tools/ksyms.py --nm $(KNM) $< > $@
+
+$(BUILD)/k/ksyms.o: $(BUILD)/k/ksyms.S
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/k/ksyms.o kernel/kernel.ld
+	$(KCC) $(KCFLAGS) $(KLDFLAGS) -T kernel/kernel.ld -o $@.tmp $(KERNEL_OBJS) $(BUILD)/k/ksyms.o
+	$(PYTHON) tools/ksyms.py --nm $(KNM) $@.tmp | cmp -s - $(BUILD)/k/ksyms.S || \
+	    { echo "kernel: code moved between the two links; see kernel/kernel.mk" >&2; exit 1; }
+	mv $@.tmp $@
+
+-include $(KERNEL_OBJS:.o=.d)

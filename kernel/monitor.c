@@ -1,0 +1,169 @@
+/*
+ * kernel/monitor.c — see monitor.h. Lines are split into words on spaces;
+ * `cmd1; cmd2` runs commands in sequence and yields the last status.
+ */
+#include "kernel/monitor.h"
+
+#include <stdbool.h>
+
+#include "kernel/console.h"
+#include "kernel/power.h"
+#include "kernel/string.h"
+#include "kernel/timer.h"
+
+#define MAX_LINE 256
+#define MAX_WORDS 32
+
+static int parse_status(const char *s, int *out)
+{
+    int v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > 25500)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    if (v > 255)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cmd_echo(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        kprintf("%s%s", argv[i], i + 1 < argc ? " " : "");
+    kprintf("\n");
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kprintf("built-in commands: echo WORDS..., uptime, exit [STATUS], poweroff [STATUS], help\n");
+    return 0;
+}
+
+static int cmd_uptime(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    uint64_t us = uptime_us();
+    kprintf("up %lu.%06lu s, %lu timer ticks\n", us / 1000000, us % 1000000, timer_ticks());
+    return 0;
+}
+
+static int cmd_exit(int argc, char **argv)
+{
+    int status = 0;
+    if (argc > 2 || (argc == 2 && parse_status(argv[1], &status) < 0)) {
+        kprintf("%s: usage: %s [STATUS 0-255]\n", argv[0], argv[0]);
+        return 2;
+    }
+    klog("powering off with status %d\n", status);
+    power_off(status);
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} commands[] = {
+    { "echo", cmd_echo },
+    { "help", cmd_help },
+    { "uptime", cmd_uptime },
+    { "exit", cmd_exit },
+    { "poweroff", cmd_exit },
+};
+
+static int run_words(char *cmd)
+{
+    char *argv[MAX_WORDS + 1];
+    int argc = 0;
+    for (char *p = cmd; *p;) {
+        while (*p == ' ' || *p == '\t')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        if (argc == MAX_WORDS) {
+            kprintf("too many words (at most %d)\n", MAX_WORDS);
+            return 2;
+        }
+        argv[argc++] = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+    }
+    argv[argc] = NULL;
+    if (argc == 0)
+        return 0;
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[0], commands[i].name) == 0)
+            return commands[i].fn(argc, argv);
+    kprintf("%s: unknown command (try 'help')\n", argv[0]);
+    return 127;
+}
+
+int monitor_run_line(const char *line)
+{
+    char buf[MAX_LINE];
+    size_t n = strlen(line);
+    if (n >= sizeof buf) {
+        kprintf("command line too long (%zu bytes, at most %zu)\n", n, sizeof buf - 1);
+        return 2;
+    }
+    memcpy(buf, line, n + 1);
+    int status = 0;
+    char *start = buf;
+    for (char *p = buf;; p++) {
+        if (*p == ';' || *p == '\0') {
+            bool last = *p == '\0';
+            *p = '\0';
+            status = run_words(start);
+            if (last)
+                break;
+            start = p + 1;
+        }
+    }
+    return status;
+}
+
+/* Reads a line with echo; backspace/DEL erase, ^U kills the line. */
+static void read_line(char *buf, size_t size)
+{
+    size_t n = 0;
+    for (;;) {
+        int c = console_getc();
+        if (c == '\r' || c == '\n') {
+            kprintf("\n");
+            break;
+        } else if (c == 0x7f || c == '\b') {
+            if (n > 0) {
+                n--;
+                kprintf("\b \b");
+            }
+        } else if (c == 0x15) {
+            while (n > 0) {
+                n--;
+                kprintf("\b \b");
+            }
+        } else if (c >= ' ' && c < 0x7f && n + 1 < size) {
+            buf[n++] = (char)c;
+            kprintf("%c", c);
+        }
+    }
+    buf[n] = '\0';
+}
+
+void monitor_interactive(void)
+{
+    char line[MAX_LINE];
+    kprintf("kernel monitor; type 'help' for commands\n");
+    for (;;) {
+        kprintf("kernel> ");
+        read_line(line, sizeof line);
+        int status = monitor_run_line(line);
+        if (status != 0)
+            kprintf("(status %d)\n", status);
+    }
+}

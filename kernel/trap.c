@@ -1,0 +1,74 @@
+/*
+ * kernel/trap.c — dispatch of interrupts and exceptions taken in the kernel.
+ * Timer and external interrupts go to their drivers; any exception in kernel
+ * mode is a bug and panics with the decoded cause (panic_trap).
+ */
+#include "kernel/trap.h"
+
+#include <stddef.h>
+
+#include "kernel/panic_trap.h"
+#include "kernel/plic.h"
+#include "kernel/riscv.h"
+#include "kernel/timer.h"
+
+static const char *const exception_names[] = {
+    [0] = "instruction address misaligned",
+    [1] = "instruction access fault",
+    [2] = "illegal instruction",
+    [3] = "breakpoint",
+    [4] = "load address misaligned",
+    [5] = "load access fault",
+    [6] = "store/AMO address misaligned",
+    [7] = "store/AMO access fault",
+    [8] = "environment call from U-mode",
+    [9] = "environment call from S-mode",
+    [12] = "instruction page fault",
+    [13] = "load page fault",
+    [15] = "store/AMO page fault",
+    [18] = "software check",
+    [19] = "hardware error",
+};
+
+static const char *const interrupt_names[] = {
+    [1] = "supervisor software interrupt",
+    [5] = "supervisor timer interrupt",
+    [9] = "supervisor external interrupt",
+    [13] = "counter overflow interrupt",
+};
+
+const char *trap_cause_name(uint64_t scause)
+{
+    uint64_t code = scause & ~SCAUSE_INTERRUPT;
+    const char *name = NULL;
+    if (scause & SCAUSE_INTERRUPT) {
+        if (code < sizeof interrupt_names / sizeof *interrupt_names)
+            name = interrupt_names[code];
+    } else if (code < sizeof exception_names / sizeof *exception_names) {
+        name = exception_names[code];
+    }
+    return name ? name : "unknown cause";
+}
+
+void trap_init(void)
+{
+    csr_write(stvec, (uint64_t)trap_vector);
+    csr_write(sscratch, 0);
+}
+
+void trap_kernel(struct trap_frame *tf)
+{
+    if (tf->scause & SCAUSE_INTERRUPT) {
+        switch (tf->scause & ~SCAUSE_INTERRUPT) {
+        case IRQ_S_TIMER:
+            timer_interrupt();
+            return;
+        case IRQ_S_EXT:
+            plic_dispatch();
+            return;
+        default:
+            break;
+        }
+    }
+    panic_trap(tf);
+}

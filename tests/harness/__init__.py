@@ -1,0 +1,242 @@
+"""tests/harness — boot the OS headless through tools/run.py and observe it.
+
+    from harness import Machine
+    with Machine(cmd="echo hello") as m:      # starts QEMU via run.py
+        m.expect(r"hello")                    # regex on the serial output
+        assert m.wait() == 0                  # exit status (run.py's)
+
+Machine(..., qmp=True) also opens a QMP connection: m.screendump() returns an
+Image (RGB, parsed from QEMU's PPM), m.send_keys("echo hi\\n") types on the
+virtio keyboard. audio="wav:PATH" captures the speaker. m.first_output_s is
+the wall time from starting QEMU to its first serial byte. Standard library
+only.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from qmp import QMP  # noqa: E402  (the one QMP client, shared with run.py)
+
+KERNEL = os.path.join(ROOT, "build", "kernel.elf")
+RUN_PY = os.path.join(ROOT, "tools", "run.py")
+
+
+class Image:
+    """An RGB image: width, height, and bytes of 3 per pixel, rows top-down."""
+
+    def __init__(self, width, height, rgb):
+        self.width, self.height, self.rgb = width, height, rgb
+
+    def pixel(self, x, y):
+        i = 3 * (y * self.width + x)
+        return tuple(self.rgb[i:i + 3])
+
+    def crop(self, x, y, w, h):
+        rows = [self.rgb[3 * ((y + r) * self.width + x):3 * ((y + r) * self.width + x + w)]
+                for r in range(h)]
+        return Image(w, h, b"".join(rows))
+
+    def save_ppm(self, path):
+        with open(path, "wb") as f:
+            f.write(b"P6\n%d %d\n255\n" % (self.width, self.height) + self.rgb)
+
+
+def parse_ppm(data):
+    """Parse a binary PPM (P6, maxval 255) as QEMU's screendump writes it."""
+    fields = []
+    pos = 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1  # the single whitespace byte after maxval
+    if fields[0] != b"P6" or int(fields[3]) != 255:
+        raise ValueError(f"not a P6/255 PPM: {fields}")
+    w, h = int(fields[1]), int(fields[2])
+    rgb = data[pos:pos + 3 * w * h]
+    if len(rgb) != 3 * w * h:
+        raise ValueError("truncated PPM")
+    return Image(w, h, rgb)
+
+
+class Machine:
+    def __init__(self, cmd=None, append="", disk=None, audio="none", audio_rate=None,
+                 qmp=False, timeout=60, resolution=None, kernel=KERNEL, extra_args=()):
+        self.tmp = tempfile.mkdtemp(prefix="harness-")
+        self.qmp_path = os.path.join(self.tmp, "qmp.sock") if qmp else None
+        args = [sys.executable, RUN_PY, "--kernel", kernel, "--display", "none",
+                "--serial", "stdio", "--audio", audio, "--timeout", str(timeout)]
+        if disk:
+            args += ["--disk", disk]
+        else:
+            # No disk unless asked: tests must not share (and write) build/hdd.dsk.
+            args += ["--disk", "none"]
+        if audio_rate:
+            args += ["--audio-rate", str(audio_rate)]
+        if append:
+            args += ["--append", append]
+        if cmd is not None:
+            args += ["--cmd", cmd]
+        if resolution:
+            args += ["--resolution", resolution]
+        if self.qmp_path:
+            args += ["--qmp", self.qmp_path]
+        args += list(extra_args)
+        self.args = args
+        self.output = b""
+        self.first_output_s = None
+        self._cond = threading.Condition()
+        self._qmp = None
+        self.t_start = time.monotonic()
+        # Own process group: kill() ends run.py and QEMU together, so no
+        # orphaned QEMU keeps the output pipe open.
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(65536)
+            if not chunk:
+                break
+            with self._cond:
+                if self.first_output_s is None:
+                    self.first_output_s = time.monotonic() - self.t_start
+                self.output += chunk
+                self._cond.notify_all()
+        with self._cond:
+            self._cond.notify_all()
+
+    @property
+    def text(self):
+        return self.output.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def tail(self, n=40):
+        return "\n".join(self.text.splitlines()[-n:])
+
+    def expect(self, pattern, timeout=30, since=0):
+        """Wait until the serial output (from byte `since`) matches `pattern`;
+        return the match. Fails with the output's tail on timeout or exit."""
+        rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                m = rx.search(self.output, since)
+                if m:
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
+                    why = "timed out" if left <= 0 else "machine exited"
+                    raise AssertionError(f"{why} waiting for {pattern!r}; output ends:\n"
+                                         f"{self.tail()}")
+                self._cond.wait(min(left, 0.5))
+
+    def send(self, text):
+        """Type on the serial console."""
+        self.proc.stdin.write(text.encode() if isinstance(text, str) else text)
+        self.proc.stdin.flush()
+
+    def wait(self, timeout=60):
+        """Wait for run.py to exit; returns its exit status."""
+        try:
+            status = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"machine still running after {timeout}s; output ends:\n"
+                                 f"{self.tail()}")
+        self._reader.join(timeout=5)
+        return status
+
+    @property
+    def qmp(self):
+        if self._qmp is None:
+            if not self.qmp_path:
+                raise RuntimeError("Machine(qmp=True) is needed for QMP")
+            self._qmp = QMP(self.qmp_path)
+        return self._qmp
+
+    def screendump(self):
+        path = os.path.join(self.tmp, "screen.ppm")
+        self.qmp.command("screendump", filename=path)
+        with open(path, "rb") as f:
+            return parse_ppm(f.read())
+
+    def send_keys(self, text, hold_ms=20):
+        """Type text on the virtio keyboard via QMP send-key."""
+        for ch in text:
+            self.qmp.command("send-key", keys=[{"type": "qcode", "data": q}
+                                               for q in qcodes_for(ch)], **{"hold-time": hold_ms})
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+    def close(self):
+        if self._qmp:
+            self._qmp.close()
+        self.kill()
+        if self.proc.stdin:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        self._reader.join(timeout=10)
+        if not self._reader.is_alive():
+            self.proc.stdout.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+_SHIFTED = {'!': '1', '@': '2', '#': '3', '$': '4', '%': '5', '^': '6', '&': '7',
+            '*': '8', '(': '9', ')': '0', '_': 'minus', '+': 'equal', '{': 'bracket_left',
+            '}': 'bracket_right', '|': 'backslash', ':': 'semicolon', '"': 'apostrophe',
+            '<': 'comma', '>': 'dot', '?': 'slash', '~': 'grave_accent'}
+_PLAIN = {' ': 'spc', '\n': 'ret', '-': 'minus', '=': 'equal', '[': 'bracket_left',
+          ']': 'bracket_right', '\\': 'backslash', ';': 'semicolon', "'": 'apostrophe',
+          ',': 'comma', '.': 'dot', '/': 'slash', '`': 'grave_accent', '\t': 'tab',
+          '\b': 'backspace'}
+
+
+def qcodes_for(ch):
+    """QEMU key codes (QKeyCode) that type `ch` on a US layout."""
+    if ch.isalpha() and ch.isascii():
+        return ["shift", ch.lower()] if ch.isupper() else [ch]
+    if ch.isdigit():
+        return [ch]
+    if ch in _PLAIN:
+        return [_PLAIN[ch]]
+    if ch in _SHIFTED:
+        return ["shift", _SHIFTED[ch]]
+    raise ValueError(f"no key for {ch!r}")
+
+
+def run(cmd, timeout=60, **kw):
+    """Boot, run `cmd`, wait for power-off; returns (exit status, output text)."""
+    with Machine(cmd=cmd, timeout=timeout, **kw) as m:
+        status = m.wait(timeout=timeout + 10)
+        return status, m.text
