@@ -26,6 +26,11 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
 	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-pie -mno-relax \
 	-Wall -Wextra -Werror -I. -MMD -MP
+# DEBUG=1 (the default) poisons freed heap memory and checks it on reuse.
+DEBUG ?= 1
+ifeq ($(DEBUG),1)
+KCFLAGS += -DKHEAP_DEBUG
+endif
 KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none
 
@@ -50,6 +55,7 @@ deps:
 include kernel/kernel.mk
 include tests/unit/unit.mk
 -include tools/encode/encode.mk
+-include gfx/gfx.mk
 
 # ---- host unit tests --------------------------------------------------------
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/unit/test_$(t))

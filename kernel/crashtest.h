@@ -3,6 +3,8 @@
  * crashtest=NAME, to prove that faults are caught and reported:
  *   fault  store to an unmapped address (page fault, decoded, backtrace)
  *   panic  an explicit panic() call
+ *   kstack unbounded recursion on a kernel task's stack: the guard below
+ *          it faults and the panic says "kernel stack overflow"
  */
 #ifndef KERNEL_CRASHTEST_H
 #define KERNEL_CRASHTEST_H

@@ -3,7 +3,7 @@
  *
  * Slab metadata is kept out of the slab pages (in span descriptors) so that
  * power-of-two objects tile a page exactly and so a corrupted or bogus
- * pointer handed to kfree is judged against trusted data only. All checks
+ * pointer handed to kheap_free is judged against trusted data only. All checks
  * run before anything is modified: a panic caught by a host test leaves the
  * heap consistent.
  */
@@ -380,7 +380,7 @@ static size_t slab_index(const struct kheap *heap, const struct kheap_span *s,
 static void slab_free(struct kheap *heap, struct kheap_span *s, void *ptr)
 {
     struct kheap_class *cls = &heap->classes[s->class_idx];
-    size_t idx = slab_index(heap, s, ptr, "kfree");
+    size_t idx = slab_index(heap, s, ptr, "kheap_free");
 #ifdef KHEAP_DEBUG
     memset(ptr, KHEAP_POISON, cls->size);
 #endif
@@ -463,7 +463,7 @@ static struct kheap_span *span_of(const struct kheap *heap, const void *ptr,
     return s;
 }
 
-void *kmalloc(struct kheap *heap, size_t size)
+void *kheap_alloc(struct kheap *heap, size_t size)
 {
     void *p;
     if (size == 0)
@@ -477,32 +477,32 @@ void *kmalloc(struct kheap *heap, size_t size)
     return p;
 }
 
-void *kcalloc(struct kheap *heap, size_t n, size_t size)
+void *kheap_calloc(struct kheap *heap, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size) {
         heap->failed_allocs++;
         return NULL;
     }
-    void *p = kmalloc(heap, n * size);
+    void *p = kheap_alloc(heap, n * size);
     if (p)
         memset(p, 0, n * size);
     return p;
 }
 
-void kfree(struct kheap *heap, void *ptr)
+void kheap_free(struct kheap *heap, void *ptr)
 {
     if (!ptr)
         return;
     uintptr_t page = (uintptr_t)ptr & ~(uintptr_t)(KHEAP_PAGE_SIZE - 1);
     struct kheap_span *s = table_find(heap, page);
     if (!s)
-        panic("kfree(%p): not a pointer from this heap", ptr);
+        panic("kheap_free(%p): not a pointer from this heap", ptr);
     if (s->class_idx != CLASS_LARGE) {
         slab_free(heap, s, ptr);
         return;
     }
     if ((uintptr_t)ptr != s->base)
-        panic("kfree(%p): not the start of an allocation (inside the "
+        panic("kheap_free(%p): not the start of an allocation (inside the "
               "%zu-byte block at %p)", ptr, s->size, (void *)s->base);
     large_free(heap, s);
 }
@@ -514,13 +514,13 @@ size_t kheap_usable_size(const struct kheap *heap, const void *ptr)
                                        : heap->classes[s->class_idx].size;
 }
 
-void *krealloc(struct kheap *heap, void *ptr, size_t size)
+void *kheap_realloc(struct kheap *heap, void *ptr, size_t size)
 {
     if (!ptr)
-        return kmalloc(heap, size);
-    struct kheap_span *s = span_of(heap, ptr, "krealloc");
+        return kheap_alloc(heap, size);
+    struct kheap_span *s = span_of(heap, ptr, "kheap_realloc");
     if (size == 0) {
-        kfree(heap, ptr);
+        kheap_free(heap, ptr);
         return NULL;
     }
     size_t old_size;
@@ -535,11 +535,11 @@ void *krealloc(struct kheap *heap, void *ptr, size_t size)
         if (size <= old_size && class_of(size) == s->class_idx)
             return ptr;
     }
-    void *p = kmalloc(heap, size);
+    void *p = kheap_alloc(heap, size);
     if (!p)
         return NULL; /* like realloc: the old block stays valid */
     memcpy(p, ptr, old_size < size ? old_size : size);
-    kfree(heap, ptr);
+    kheap_free(heap, ptr);
     return p;
 }
 

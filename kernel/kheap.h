@@ -1,16 +1,16 @@
 /*
- * kernel/kheap.h — kernel heap core: kmalloc/kfree/kcalloc/krealloc over a
+ * kernel/kheap.h — kernel heap core: kheap_alloc/kheap_free/kheap_calloc/kheap_realloc over a
  * page provider (pure, host-testable; no locks, no global instance).
  *
  * Small requests (1..2048 bytes) are served from size-class slabs: classes
  * 16, 32, 64, ..., 2048, each slab one page from the provider, objects
  * packed at multiples of the class size (so every object is aligned to its
  * class size, at least 16). Larger requests get their own page run from the
- * provider and are page-aligned. kmalloc(0) returns NULL; kfree(NULL) is a
- * no-op; krealloc(p, 0) frees p and returns NULL.
+ * provider and are page-aligned. kheap_alloc(0) returns NULL; kheap_free(NULL) is a
+ * no-op; kheap_realloc(p, 0) frees p and returns NULL.
  *
  * Every slab and every large run has an out-of-line descriptor (a "span")
- * found through a hash table keyed by page address, so kfree never trusts
+ * found through a hash table keyed by page address, so kheap_free never trusts
  * the memory it is handed: a pointer whose page is not in the table, that is
  * not the start of an object, or whose slab bitmap bit is already clear
  * panics with its address (invalid free / double free).
@@ -23,7 +23,7 @@
  *   - at most one completely empty slab per class is kept, others go back
  *     to the provider;
  *   - with KHEAP_DEBUG every free slab object is filled with KHEAP_POISON;
- *     kmalloc verifies the fill before handing the object out and panics on
+ *     kheap_alloc verifies the fill before handing the object out and panics on
  *     a write-after-free.
  *
  * The provider returns page-aligned virtual memory (alloc_pages: npages
@@ -110,12 +110,12 @@ void kheap_init(struct kheap *heap, const struct kheap_page_provider *provider);
  * that were discarded (a leak count for tests/shutdown). */
 size_t kheap_fini(struct kheap *heap);
 
-void *kmalloc(struct kheap *heap, size_t size);
-void *kcalloc(struct kheap *heap, size_t n, size_t size);
-void *krealloc(struct kheap *heap, void *ptr, size_t size);
-void kfree(struct kheap *heap, void *ptr);
+void *kheap_alloc(struct kheap *heap, size_t size);
+void *kheap_calloc(struct kheap *heap, size_t n, size_t size);
+void *kheap_realloc(struct kheap *heap, void *ptr, size_t size);
+void kheap_free(struct kheap *heap, void *ptr);
 
-/* Bytes usable at ptr (class size or the large request); panics like kfree
+/* Bytes usable at ptr (class size or the large request); panics like kheap_free
  * on a pointer that is not a live allocation. */
 size_t kheap_usable_size(const struct kheap *heap, const void *ptr);
 

@@ -1,6 +1,7 @@
 /*
  * kernel/main.c — kmain(): bring the machine up in dependency order, then do
  * what the bootargs ask (see docs/boot.md):
+ *   selftest        run the in-kernel tests first
  *   crashtest=NAME  crash on purpose (kernel/crashtest.h)
  *   cmd=LINE        run LINE, then power off with its exit status
  *   (neither)       interactive kernel monitor on the serial console
@@ -14,28 +15,22 @@
 #include "kernel/plic.h"
 #include "kernel/power.h"
 #include "kernel/riscv.h"
-#include "kernel/sched_hooks.h"
+#include "kernel/kalloc.h"
+#include "kernel/kstack.h"
+#include "kernel/selftest.h"
+#include "kernel/vm.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/uart16550.h"
-
-extern char boot_stack[], boot_stack_top[];
-
-const char *sched_current_name(void)
-{
-    return "boot";
-}
-
-void sched_current_stack(uint64_t *lo, uint64_t *hi)
-{
-    *lo = (uint64_t)boot_stack;
-    *hi = (uint64_t)boot_stack_top;
-}
 
 static void run_bootargs(void)
 {
     const char *args = platform.bootargs;
     char name[32];
+    const char *v;
+    size_t vlen;
+    if (cmdline_find(args, "selftest", &v, &vlen))
+        selftest_run();
     if (cmdline_get(args, "crashtest", name, sizeof name))
         crashtest_run(name);
 
@@ -61,6 +56,9 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     timer_init(platform.timebase_hz, platform.has_sstc);
     klog("kernel: entered kmain on hart %lu\n", hartid);
     platform_print();
+    kalloc_init();
+    vm_kernel_init();
+    kstack_init();
 
     csr_set(sie, SIE_SEIE);
     csr_set(sstatus, SSTATUS_SIE);

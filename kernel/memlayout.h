@@ -18,6 +18,18 @@
 #define DIRECT_MAP_BASE    0xffffffc000000000UL
 #define DIRECT_MAP_BOOT_SIZE 0x100000000UL
 
+/*
+ * Kernel stacks: KSTACK_SLOTS slots of KSTACK_SLOT_SIZE. The lower half of
+ * each slot is an unmapped guard, the upper half the stack, so a stack
+ * overflow faults, and "is sp in a guard?" is one bit test (trapvec.S).
+ */
+#define KSTACK_BASE        0xffffffd000000000UL
+#define KSTACK_SIZE        0x4000UL        /* 16 KiB of stack ... */
+#define KSTACK_SLOT_SIZE   0x8000UL        /* ... above a 16 KiB guard */
+#define KSTACK_SLOT_SHIFT  15
+#define KSTACK_SLOTS       1024
+#define KSTACK_REGION_SIZE (KSTACK_SLOTS * KSTACK_SLOT_SIZE)
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "kernel/console.h"
+#include "kernel/kalloc.h"
 #include "kernel/power.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
@@ -42,7 +43,7 @@ static int cmd_help(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    kprintf("built-in commands: echo WORDS..., uptime, exit [STATUS], poweroff [STATUS], help\n");
+    kprintf("built-in commands: echo WORDS..., uptime, meminfo, exit [STATUS], poweroff [STATUS], help\n");
     return 0;
 }
 
@@ -52,6 +53,14 @@ static int cmd_uptime(int argc, char **argv)
     (void)argv;
     uint64_t us = uptime_us();
     kprintf("up %lu.%06lu s, %lu timer ticks\n", us / 1000000, us % 1000000, timer_ticks());
+    return 0;
+}
+
+static int cmd_meminfo(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    kalloc_print_meminfo();
     return 0;
 }
 
@@ -73,6 +82,7 @@ static const struct {
     { "echo", cmd_echo },
     { "help", cmd_help },
     { "uptime", cmd_uptime },
+    { "meminfo", cmd_meminfo },
     { "exit", cmd_exit },
     { "poweroff", cmd_exit },
 };

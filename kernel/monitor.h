@@ -2,7 +2,7 @@
  * kernel/monitor.h — the kernel's built-in command line, used until user
  * space exists: `--cmd` lines from the bootargs run here, and without one an
  * interactive "kernel> " prompt reads lines from the serial console.
- * Commands: echo, help, uptime, exit/poweroff [STATUS].
+ * Commands: echo, help, uptime, meminfo, exit/poweroff [STATUS].
  */
 #ifndef KERNEL_MONITOR_H
 #define KERNEL_MONITOR_H

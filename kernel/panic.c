@@ -71,7 +71,8 @@ static void backtrace(uint64_t pc, uint64_t fp, uint64_t ra)
     sched_current_stack(&lo, &hi);
     kprintf("backtrace:\n");
     print_location("  ", pc);
-    for (int depth = 0; depth < 32 && plausible_fp(fp, lo, hi); depth++) {
+    uint64_t last = pc, repeats = 0;
+    for (int depth = 0; depth < 4096 && plausible_fp(fp, lo, hi); depth++) {
         uint64_t *frame = (uint64_t *)fp;
         uint64_t saved_ra = frame[-1], prev_fp = frame[-2];
         if (depth == 0 && !is_text(saved_ra) && is_text(ra)) {
@@ -80,11 +81,22 @@ static void backtrace(uint64_t pc, uint64_t fp, uint64_t ra)
         }
         if (!is_text(saved_ra))
             break;
-        print_location("  ", saved_ra - 4); /* the call, not the return point */
+        /* Deep recursion: print a repeated frame once, then a count. */
+        if (saved_ra - 4 == last) {
+            repeats++;
+        } else {
+            if (repeats)
+                kprintf("  ... the frame above %lu more times\n", repeats);
+            repeats = 0;
+            last = saved_ra - 4;
+            print_location("  ", last); /* the call, not the return point */
+        }
         if (prev_fp <= fp)
             break;               /* frames grow upward as we walk out */
         fp = prev_fp;
     }
+    if (repeats)
+        kprintf("  ... the frame above %lu more times\n", repeats);
 }
 
 static void panic_begin(void)
@@ -117,19 +129,34 @@ static const char *const reg_names[32] = {
     "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-void panic_trap(struct trap_frame *tf)
+/* Everything after the headline: cause, task, CSRs, registers, backtrace. */
+static void print_trap(struct trap_frame *tf)
 {
-    panic_begin();
-    uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
-    kprintf("\npanic: unexpected %s in kernel: %s (scause %lu)\n",
-            (tf->scause & SCAUSE_INTERRUPT) ? "interrupt" : "exception",
-            trap_cause_name(tf->scause), code);
-    kprintf("task: %s\n", sched_current_name());
+    kprintf("cause: %s (scause %lu)\ntask: %s\n", trap_cause_name(tf->scause),
+            tf->scause & ~SCAUSE_INTERRUPT, sched_current_name());
     print_location("sepc   ", tf->sepc);
     kprintf("stval  %016lx\nsstatus %016lx\n", tf->stval, tf->sstatus);
     for (int i = 1; i < 32; i++)
         kprintf("%4s %016lx%s", reg_names[i], tf->regs[i], i % 4 == 3 ? "\n" : "  ");
     kprintf("\n");
     backtrace(tf->sepc, tf->regs[8], tf->regs[1]);
+}
+
+void panic_trap(struct trap_frame *tf)
+{
+    panic_begin();
+    kprintf("\npanic: unexpected %s in kernel: %s (scause %lu)\n",
+            (tf->scause & SCAUSE_INTERRUPT) ? "interrupt" : "exception",
+            trap_cause_name(tf->scause), tf->scause & ~SCAUSE_INTERRUPT);
+    print_trap(tf);
+    power_off(PANIC_EXIT_STATUS);
+}
+
+void panic_stack_overflow(struct trap_frame *tf)
+{
+    panic_begin();
+    kprintf("\npanic: kernel stack overflow in task %s (sp %016lx, fault at %016lx)\n",
+            sched_current_name(), tf->regs[2], tf->stval);
+    print_trap(tf);
     power_off(PANIC_EXIT_STATUS);
 }

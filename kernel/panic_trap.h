@@ -9,6 +9,8 @@
 #include "kernel/trap.h"
 
 __attribute__((noreturn)) void panic_trap(struct trap_frame *tf);
+/* The same, headed "kernel stack overflow in task NAME". */
+__attribute__((noreturn)) void panic_stack_overflow(struct trap_frame *tf);
 
 /* "name+0x1c" for a kernel text address, or NULL when it is not one. */
 const char *ksym_name(uint64_t addr, uint64_t *offset);

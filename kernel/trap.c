@@ -7,6 +7,10 @@
 
 #include <stddef.h>
 
+#include "kernel/console.h"
+#include "kernel/extable.h"
+#include "kernel/kstack.h"
+#include "kernel/panic.h"
 #include "kernel/panic_trap.h"
 #include "kernel/plic.h"
 #include "kernel/riscv.h"
@@ -70,5 +74,12 @@ void trap_kernel(struct trap_frame *tf)
             break;
         }
     }
+    uint64_t code = tf->scause;
+    bool page_fault = code == 12 || code == 13 || code == 15;
+    bool access_fault = code == 1 || code == 5 || code == 7;
+    if ((page_fault || access_fault) && extable_fixup(tf))
+        return;
+    if (page_fault && (kstack_is_guard(tf->stval) || kstack_is_guard(tf->regs[2])))
+        panic_stack_overflow(tf);
     panic_trap(tf);
 }

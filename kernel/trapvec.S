@@ -5,6 +5,11 @@
  * on the current kernel stack, calls trap_kernel(frame), then restores all
  * registers, sepc and sstatus from the frame and returns with sret.
  * The frame's regs[2] holds sp as it was before the trap.
+ *
+ * Stack overflow: if pushing the frame would land in a kernel stack's guard
+ * (memlayout.h), the stack is unusable, so the frame goes on a small
+ * emergency stack instead and trap_kernel() reports the overflow. sscratch
+ * (0 while in the kernel) and trap_scratch hold t0/t1 during that check.
  */
 #include "kernel/memlayout.h"
 
@@ -26,6 +31,43 @@
     .globl trap_vector
     .balign 4
 trap_vector:
+    csrw    sscratch, t0
+    lla     t0, trap_scratch
+    sd      t1, 0(t0)
+    /* t1 = offset of the new frame in the kernel-stack region */
+    addi    t1, sp, -FRAME_SIZE
+    li      t0, KSTACK_BASE
+    sub     t1, t1, t0
+    li      t0, KSTACK_REGION_SIZE
+    bgeu    t1, t0, stack_ok
+    srli    t1, t1, 14              /* bit 14: upper (stack) half of a slot */
+    andi    t1, t1, 1
+    bnez    t1, stack_ok
+
+    /* Overflow: remember sp, continue on the emergency stack. */
+    lla     t0, trap_scratch
+    sd      sp, 8(t0)
+    ld      t1, 0(t0)
+    lla     sp, emergency_stack_top
+    csrr    t0, sscratch
+    csrw    sscratch, zero
+    addi    sp, sp, -FRAME_SIZE
+    SAVE_REG 1
+    .set n, 3
+    .rept 29
+    SAVE_REG %n
+    .set n, n + 1
+    .endr
+    lla     t0, trap_scratch
+    ld      t0, 8(t0)
+    sd      t0, (2 * 8)(sp)
+    j       save_csrs
+
+stack_ok:
+    lla     t0, trap_scratch
+    ld      t1, 0(t0)
+    csrr    t0, sscratch
+    csrw    sscratch, zero
     addi    sp, sp, -FRAME_SIZE
     SAVE_REG 1
     .set n, 3
@@ -35,6 +77,7 @@ trap_vector:
     .endr
     addi    t0, sp, FRAME_SIZE
     sd      t0, (2 * 8)(sp)
+save_csrs:
     csrr    t0, sepc
     sd      t0, OFF_SEPC(sp)
     csrr    t0, sstatus
@@ -59,3 +102,12 @@ trap_vector:
     .endr
     addi    sp, sp, FRAME_SIZE
     sret
+
+    .bss
+    .balign 16
+trap_scratch:
+    .space 16
+    .balign 16
+emergency_stack:
+    .space 8192
+emergency_stack_top:

@@ -4,7 +4,7 @@
  * Built by bench_mem.py with gcc -O2 (no sanitizers). Prints markdown table
  * rows (no header) so bench_mem.py can merge the runs of a plain and a
  * KHEAP_DEBUG build:
- *   - kmalloc/kfree vs glibc malloc/free on one precomputed operation
+ *   - kheap_alloc/kheap_free vs glibc malloc/free on one precomputed operation
  *     sequence (mixed sizes, random lifetimes, fixed seed);
  *   - page_alloc_run/page_free_run, single pages and 16-page aligned runs,
  *     in batches of random frees then allocations on a half-full pool.
@@ -114,15 +114,15 @@ static double bench_kheap(void)
         for (size_t i = 0; i < HEAP_OPS; i++) {
             void **s = &slots[ops[i].slot];
             if (*s) {
-                kfree(&heap, *s);
+                kheap_free(&heap, *s);
                 *s = NULL;
             } else {
-                *s = kmalloc(&heap, ops[i].size);
+                *s = kheap_alloc(&heap, ops[i].size);
                 *(volatile char *)*s = 1;
             }
         }
         for (size_t i = 0; i < HEAP_SLOTS; i++)
-            kfree(&heap, slots[i]);
+            kheap_free(&heap, slots[i]);
         double t = now() - t0;
         if (t < best)
             best = t;
@@ -225,13 +225,13 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "--heap-only") == 0) {
         double k = bench_kheap(), g = bench_glibc();
         fmt_rate(a, sizeof(a), k);
-        printf("| kmalloc+kfree, %s | %s | %.2fx glibc |\n", argv[2], a, k / g);
+        printf("| kheap_alloc+kheap_free, %s | %s | %.2fx glibc |\n", argv[2], a, k / g);
         return 0;
     }
     double k = bench_kheap(), g = bench_glibc();
     fmt_rate(a, sizeof(a), k);
     fmt_rate(b, sizeof(b), g);
-    printf("| kmalloc+kfree, mixed 8 B-16 KiB (%d ops) | %s | %.2fx glibc |\n",
+    printf("| kheap_alloc+kheap_free, mixed 8 B-16 KiB (%d ops) | %s | %.2fx glibc |\n",
            HEAP_OPS, a, k / g);
     printf("| glibc malloc+free, same sequence | %s | 1.00x |\n", b);
     fmt_rate(a, sizeof(a), bench_pages(1, 1));

@@ -119,12 +119,12 @@ TEST(sizes_and_alignment)
 {
     struct env *e = env_new(2048);
     struct kheap *h = &e->heap;
-    CHECK(kmalloc(h, 0) == NULL);
-    kfree(h, NULL);
+    CHECK(kheap_alloc(h, 0) == NULL);
+    kheap_free(h, NULL);
     void *ptrs[5000];
     size_t n = 0;
     for (size_t size = 1; size <= 10000; size += (size < 300 ? 1 : 37)) {
-        uint8_t *p = kmalloc(h, size);
+        uint8_t *p = kheap_alloc(h, size);
         CHECK(p != NULL);
         CHECK_EQ((uintptr_t)p % 16, 0);
         size_t usable = kheap_usable_size(h, p);
@@ -141,7 +141,7 @@ TEST(sizes_and_alignment)
     }
     kheap_check(h);
     for (size_t i = 0; i < n; i++)
-        kfree(h, ptrs[i]);
+        kheap_free(h, ptrs[i]);
     kheap_check(h);
     env_free(e);
 }
@@ -152,8 +152,8 @@ TEST(class_stats)
     struct kheap *h = &e->heap;
     void *a[300];
     for (int i = 0; i < 300; i++)
-        a[i] = kmalloc(h, 24); /* 32-byte class: 128 per slab */
-    void *big = kmalloc(h, 3 * 4096 + 1);
+        a[i] = kheap_alloc(h, 24); /* 32-byte class: 128 per slab */
+    void *big = kheap_alloc(h, 3 * 4096 + 1);
     struct kheap_stats st;
     kheap_get_stats(h, &st);
     CHECK_EQ(st.classes[1].size, 32);
@@ -167,8 +167,8 @@ TEST(class_stats)
     CHECK_EQ(e->initial_free - page_pool_free_pages(&e->pool),
              st.provider_pages);
     for (int i = 0; i < 300; i++)
-        kfree(h, a[i]);
-    kfree(h, big);
+        kheap_free(h, a[i]);
+    kheap_free(h, big);
     kheap_get_stats(h, &st);
     CHECK_EQ(st.classes[1].frees, 300);
     CHECK_EQ(st.classes[1].live, 0);
@@ -186,30 +186,30 @@ TEST(invalid_and_double_free_panic)
 {
     struct env *e = env_new(64);
     struct kheap *h = &e->heap;
-    char *a = kmalloc(h, 100);      /* 128-byte class */
-    char *b = kmalloc(h, 100);
-    char *big = kmalloc(h, 5000);
-    kfree(h, a);
-    EXPECT_PANIC(kfree(h, a), "double free");
-    EXPECT_PANIC(kfree(h, a), ptrstr(a));
-    EXPECT_PANIC(kfree(h, b + 16), "not the start of an object");
-    EXPECT_PANIC(kfree(h, b + 1), ptrstr(b + 1));
-    kfree(h, big);
-    EXPECT_PANIC(kfree(h, big), "not a pointer from this heap");
-    big = kmalloc(h, 5000);
-    EXPECT_PANIC(kfree(h, big + 16), "not the start of an allocation");
-    EXPECT_PANIC(kfree(h, big + 4096), "not a pointer from this heap");
+    char *a = kheap_alloc(h, 100);      /* 128-byte class */
+    char *b = kheap_alloc(h, 100);
+    char *big = kheap_alloc(h, 5000);
+    kheap_free(h, a);
+    EXPECT_PANIC(kheap_free(h, a), "double free");
+    EXPECT_PANIC(kheap_free(h, a), ptrstr(a));
+    EXPECT_PANIC(kheap_free(h, b + 16), "not the start of an object");
+    EXPECT_PANIC(kheap_free(h, b + 1), ptrstr(b + 1));
+    kheap_free(h, big);
+    EXPECT_PANIC(kheap_free(h, big), "not a pointer from this heap");
+    big = kheap_alloc(h, 5000);
+    EXPECT_PANIC(kheap_free(h, big + 16), "not the start of an allocation");
+    EXPECT_PANIC(kheap_free(h, big + 4096), "not a pointer from this heap");
     int on_stack;
-    EXPECT_PANIC(kfree(h, &on_stack), ptrstr(&on_stack));
+    EXPECT_PANIC(kheap_free(h, &on_stack), ptrstr(&on_stack));
     char *foreign = malloc(64);
-    EXPECT_PANIC(kfree(h, foreign), "not a pointer from this heap");
+    EXPECT_PANIC(kheap_free(h, foreign), "not a pointer from this heap");
     free(foreign);
-    EXPECT_PANIC(krealloc(h, a, 10), "double free");
+    EXPECT_PANIC(kheap_realloc(h, a, 10), "double free");
     EXPECT_PANIC(kheap_usable_size(h, b + 8), "not the start");
     /* Nothing changed on the way to those panics. */
     kheap_check(h);
-    kfree(h, b);
-    kfree(h, big);
+    kheap_free(h, b);
+    kheap_free(h, big);
     kheap_check(h);
     env_free(e);
 }
@@ -218,22 +218,22 @@ TEST(poison_and_write_after_free)
 {
     struct env *e = env_new(64);
     struct kheap *h = &e->heap;
-    uint8_t *p = kmalloc(h, 64);
+    uint8_t *p = kheap_alloc(h, 64);
     memset(p, 0x11, 64);
-    kfree(h, p);
+    kheap_free(h, p);
     for (int i = 0; i < 64; i++)
         CHECK_EQ(p[i], KHEAP_POISON);
     p[40] = 0x99; /* a stale pointer scribbles on freed memory */
     EXPECT_PANIC(kheap_check(h), "written after free");
-    EXPECT_PANIC(kmalloc(h, 60), ptrstr(p));
-    EXPECT_PANIC(kmalloc(h, 60), "byte 40 is 0x99");
+    EXPECT_PANIC(kheap_alloc(h, 60), ptrstr(p));
+    EXPECT_PANIC(kheap_alloc(h, 60), "byte 40 is 0x99");
     p[40] = KHEAP_POISON;
     kheap_check(h);
-    CHECK(kmalloc(h, 60) == p); /* lowest free object of the slab */
-    kfree(h, p);
+    CHECK(kheap_alloc(h, 60) == p); /* lowest free object of the slab */
+    kheap_free(h, p);
 
-    uint8_t *big = kmalloc(h, 9000);
-    kfree(h, big); /* pages back in the pool, poisoned */
+    uint8_t *big = kheap_alloc(h, 9000);
+    kheap_free(h, big); /* pages back in the pool, poisoned */
     CHECK_EQ(big[0], KHEAP_POISON);
     CHECK_EQ(big[8999], KHEAP_POISON);
     env_free(e);
@@ -243,15 +243,15 @@ TEST(realloc_and_calloc)
 {
     struct env *e = env_new(256);
     struct kheap *h = &e->heap;
-    uint8_t *p = krealloc(h, NULL, 10);
+    uint8_t *p = kheap_realloc(h, NULL, 10);
     CHECK(p != NULL);
     for (int i = 0; i < 10; i++)
         p[i] = (uint8_t)i;
-    CHECK(krealloc(h, p, 16) == p); /* same class: stays */
+    CHECK(kheap_realloc(h, p, 16) == p); /* same class: stays */
     size_t sizes[] = {100, 2048, 2049, 5000, 8192, 8000, 20000, 300, 12, 1};
     size_t have = 10;
     for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-        uint8_t *q = krealloc(h, p, sizes[k]);
+        uint8_t *q = kheap_realloc(h, p, sizes[k]);
         CHECK(q != NULL);
         size_t keep = have < sizes[k] ? have : sizes[k];
         for (size_t i = 0; i < keep; i++)
@@ -265,7 +265,7 @@ TEST(realloc_and_calloc)
         p = q;
         kheap_check(h);
     }
-    CHECK(krealloc(h, p, 0) == NULL); /* frees */
+    CHECK(kheap_realloc(h, p, 0) == NULL); /* frees */
     struct kheap_stats st;
     kheap_get_stats(h, &st);
     size_t live = st.large_live;
@@ -273,17 +273,17 @@ TEST(realloc_and_calloc)
         live += st.classes[c].live;
     CHECK_EQ(live, 0);
 
-    uint8_t *z = kcalloc(h, 100, 30);
+    uint8_t *z = kheap_calloc(h, 100, 30);
     CHECK(z != NULL);
     for (int i = 0; i < 3000; i++)
         if (z[i]) {
             CHECK_EQ(z[i], 0);
             break;
         }
-    kfree(h, z);
-    CHECK(kcalloc(h, SIZE_MAX / 2, 3) == NULL); /* n * size overflows */
-    CHECK(kmalloc(h, SIZE_MAX) == NULL);
-    CHECK(kcalloc(h, 0, 10) == NULL);
+    kheap_free(h, z);
+    CHECK(kheap_calloc(h, SIZE_MAX / 2, 3) == NULL); /* n * size overflows */
+    CHECK(kheap_alloc(h, SIZE_MAX) == NULL);
+    CHECK(kheap_calloc(h, 0, 10) == NULL);
     env_free(e);
 }
 
@@ -291,22 +291,22 @@ TEST(exhaustion_returns_null)
 {
     struct env *e = env_new(16);
     struct kheap *h = &e->heap;
-    CHECK(kmalloc(h, 17 * 4096) == NULL);
+    CHECK(kheap_alloc(h, 17 * 4096) == NULL);
     void *ptrs[10000];
     size_t n = 0;
-    while (n < 10000 && (ptrs[n] = kmalloc(h, 512)) != NULL)
+    while (n < 10000 && (ptrs[n] = kheap_alloc(h, 512)) != NULL)
         n++;
     CHECK(n > 0 && n < 10000);
-    CHECK(kmalloc(h, 3000) == NULL);
+    CHECK(kheap_alloc(h, 3000) == NULL);
     struct kheap_stats st;
     kheap_get_stats(h, &st);
     CHECK(st.failed_allocs >= 3);
     CHECK_EQ(page_pool_free_pages(&e->pool), 0);
     kheap_check(h);
     for (size_t i = 0; i < n; i++)
-        kfree(h, ptrs[i]);
+        kheap_free(h, ptrs[i]);
     kheap_check(h);
-    CHECK(kmalloc(h, 3000) != NULL); /* usable again */
+    CHECK(kheap_alloc(h, 3000) != NULL); /* usable again */
     /* fini reports the leak and still returns every page */
     CHECK_EQ(kheap_fini(h), 1);
     CHECK_EQ(page_pool_free_pages(&e->pool), e->initial_free);
@@ -320,7 +320,7 @@ TEST(many_large_blocks_grow_table)
     enum { N = 1000 };
     static uint8_t *blocks[N];
     for (int i = 0; i < N; i++) {
-        blocks[i] = kmalloc(h, 2049 + (size_t)i % 3000);
+        blocks[i] = kheap_alloc(h, 2049 + (size_t)i % 3000);
         CHECK(blocks[i] != NULL);
         blocks[i][0] = (uint8_t)i;
     }
@@ -333,7 +333,7 @@ TEST(many_large_blocks_grow_table)
         blocks[j] = t;
     }
     for (int i = 0; i < N; i++) {
-        kfree(h, blocks[i]);
+        kheap_free(h, blocks[i]);
         if (i % 50 == 0)
             kheap_check(h);
     }
@@ -346,7 +346,7 @@ TEST(many_large_blocks_grow_table)
 }
 
 /*
- * Random kmalloc/kfree/krealloc checked against a model of live blocks,
+ * Random kheap_alloc/kheap_free/kheap_realloc checked against a model of live blocks,
  * each filled with a pattern derived from its id and verified before free.
  */
 struct live_block {
@@ -398,7 +398,7 @@ static void random_heap(uint64_t seed, size_t npages, int ops, size_t max_live)
         int kind = (int)(r % 100);
         if (nlive < max_live && (nlive == 0 || kind < 50)) {
             size_t size = random_size(rng());
-            uint8_t *p = kmalloc(h, size);
+            uint8_t *p = kheap_alloc(h, size);
             if (!p) {
                 nulls++;
                 continue;
@@ -416,7 +416,7 @@ static void random_heap(uint64_t seed, size_t npages, int ops, size_t max_live)
         } else if (kind < 60) {
             struct live_block *b = &live[(r >> 8) % nlive];
             size_t size = random_size(rng());
-            uint8_t *q = krealloc(h, b->p, size);
+            uint8_t *q = kheap_realloc(h, b->p, size);
             if (!q) {
                 nulls++;
                 CHECK(pattern_ok(b, b->size)); /* old block intact */
@@ -431,7 +431,7 @@ static void random_heap(uint64_t seed, size_t npages, int ops, size_t max_live)
         } else {
             size_t k = (r >> 8) % nlive;
             CHECK(pattern_ok(&live[k], live[k].size));
-            kfree(h, live[k].p);
+            kheap_free(h, live[k].p);
             live[k] = live[--nlive];
         }
         if (op % 1000 == 0) {
@@ -448,7 +448,7 @@ static void random_heap(uint64_t seed, size_t npages, int ops, size_t max_live)
     while (nlive) {
         nlive--;
         CHECK(pattern_ok(&live[nlive], live[nlive].size));
-        kfree(h, live[nlive].p);
+        kheap_free(h, live[nlive].p);
     }
     kheap_check(h);
     struct kheap_stats st;
@@ -472,7 +472,7 @@ TEST(random_against_model_roomy)
 
 TEST(random_against_model_tight)
 {
-    /* Little memory: kmalloc/krealloc fail often and must fail cleanly. */
+    /* Little memory: kheap_alloc/kheap_realloc fail often and must fail cleanly. */
     random_heap(99, 160, 30000, 400);
 }
 
