@@ -6,6 +6,8 @@
  *   cmd=LINE        run LINE, then power off with its exit status
  *   (neither)       interactive kernel monitor on the serial console
  */
+#include "drivers/virtio/virtio.h"
+#include "drivers/virtio/virtio_blk.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/crashtest.h"
@@ -62,5 +64,8 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
 
     csr_set(sie, SIE_SEIE);
     csr_set(sstatus, SSTATUS_SIE);
+    virtio_probe();
+    virtio_blk_init();
+
     run_bootargs();
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "drivers/virtio/virtio.h"
 #include "kernel/console.h"
 #include "kernel/kalloc.h"
 #include "kernel/power.h"
@@ -43,7 +44,7 @@ static int cmd_help(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    kprintf("built-in commands: echo WORDS..., uptime, meminfo, exit [STATUS], poweroff [STATUS], help\n");
+    kprintf("built-in commands: echo WORDS..., uptime, meminfo, devices, exit [STATUS], poweroff [STATUS], help\n");
     return 0;
 }
 
@@ -61,6 +62,14 @@ static int cmd_meminfo(int argc, char **argv)
     (void)argc;
     (void)argv;
     kalloc_print_meminfo();
+    return 0;
+}
+
+static int cmd_devices(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    virtio_print_devices();
     return 0;
 }
 
@@ -83,6 +92,7 @@ static const struct {
     { "help", cmd_help },
     { "uptime", cmd_uptime },
     { "meminfo", cmd_meminfo },
+    { "devices", cmd_devices },
     { "exit", cmd_exit },
     { "poweroff", cmd_exit },
 };
