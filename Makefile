@@ -42,7 +42,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST \
 NEEDED_TOOLS := $(KCC) qemu-system-riscv64 ffmpeg mke2fs e2fsck debugfs $(PYTHON) $(HOSTCC) dtc
 
 .PHONY: all clean test unit e2e demo debug bench deps
-all: $(BUILD)/kernel.elf
+all: $(BUILD)/kernel.elf $(BUILD)/hdd.dsk
 
 # Order-only prerequisite of every build: installs what is missing.
 deps:
@@ -55,6 +55,8 @@ deps:
 include kernel/kernel.mk
 include tests/unit/unit.mk
 -include tools/encode/encode.mk
+-include fs/disk.mk
+-include user/user.mk
 -include gfx/gfx.mk
 
 # ---- host unit tests --------------------------------------------------------

@@ -1,24 +1,22 @@
 /*
- * kernel/completion.c — see completion.h. The check-then-wfi sequence runs
- * with interrupts masked: wfi still wakes on a pending interrupt, and the
- * brief unmask after it lets the handler run, so no signal is missed.
+ * kernel/completion.c — see completion.h: a flag plus sleep/wakeup on the
+ * completion's address (kernel/sched.h).
  */
 #include "kernel/completion.h"
 
 #include "kernel/riscv.h"
+#include "kernel/sched.h"
 
 void completion_signal(struct completion *c)
 {
     c->done = true;
+    sched_wakeup(c);
 }
 
 void completion_wait(struct completion *c)
 {
     uint64_t flags = irq_save();
-    while (!c->done) {
-        wfi();
-        csr_set(sstatus, SSTATUS_SIE);
-        csr_clear(sstatus, SSTATUS_SIE);
-    }
+    while (!c->done)
+        sched_sleep(c);
     irq_restore(flags);
 }

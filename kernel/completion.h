@@ -1,9 +1,8 @@
 /*
  * kernel/completion.h — "wait until this has happened", signalled from an
  * interrupt handler. A completion is done once signalled; waiting on a done
- * completion returns at once. The waiting task sleeps (wfi) with interrupts
- * enabled, so the handler that signals it can run. With a scheduler the wait
- * becomes a sleep on the completion as a wait channel; callers don't change.
+ * completion returns at once. The waiting task sleeps on the completion
+ * (kernel/sched.h), so other tasks run meanwhile.
  */
 #ifndef KERNEL_COMPLETION_H
 #define KERNEL_COMPLETION_H

@@ -4,39 +4,78 @@
  */
 #include "kernel/console.h"
 
+#include "kernel/errno.h"
 #include "kernel/fmt.h"
+#include "kernel/ldisc.h"
 #include "kernel/riscv.h"
-#include "kernel/ringbuf.h"
 #include "kernel/sbi.h"
+#include "kernel/sched.h"
+#include "kernel/signal_hooks.h"
 #include "kernel/timer.h"
 #include "kernel/uart16550.h"
 
-static uint8_t input_storage[256];
-static struct ringbuf input = { input_storage, sizeof input_storage, 0, 0 };
+static struct ldisc ldisc;
+static bool ldisc_ready;
+static int foreground_pid;
+static void (*screen_sink)(const char *s, size_t n);
 
-static void put_raw(void *ctx, char c)
+static void serial_put(char c)
 {
-    (void)ctx;
     if (c == '\n')
-        put_raw(ctx, '\r');
+        serial_put('\r');
     if (uart_ready())
         uart_putc(c);
     else
         sbi_debug_putchar(c);
 }
 
+/* fmt_vformat's sink: characters are batched so the screen gets runs. */
+struct out_batch {
+    char buf[128];
+    size_t len;
+};
+
+static void batch_flush(struct out_batch *b)
+{
+    if (screen_sink && b->len)
+        screen_sink(b->buf, b->len);
+    b->len = 0;
+}
+
+static void put_raw(void *ctx, char c)
+{
+    struct out_batch *b = ctx;
+    serial_put(c);
+    if (b) {
+        b->buf[b->len++] = c;
+        if (b->len == sizeof b->buf)
+            batch_flush(b);
+    }
+}
+
+void console_set_screen_sink(void (*write)(const char *s, size_t n))
+{
+    uint64_t flags = irq_save();
+    screen_sink = write;
+    irq_restore(flags);
+}
+
 void console_write(const char *s, size_t n)
 {
     uint64_t flags = irq_save();
     for (size_t i = 0; i < n; i++)
-        put_raw(NULL, s[i]);
+        serial_put(s[i]);
+    if (screen_sink)
+        screen_sink(s, n);
     irq_restore(flags);
 }
 
 int kvprintf(const char *fmt, va_list ap)
 {
+    struct out_batch b = { .len = 0 };
     uint64_t flags = irq_save();
-    int n = fmt_vformat(put_raw, NULL, fmt, ap);
+    int n = fmt_vformat(put_raw, &b, fmt, ap);
+    batch_flush(&b);
     irq_restore(flags);
     return n;
 }
@@ -50,11 +89,11 @@ int kprintf(const char *fmt, ...)
     return n;
 }
 
-static int kprintf_unlocked(const char *fmt, ...)
+static int format_into(struct out_batch *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = fmt_vformat(put_raw, NULL, fmt, ap);
+    int n = fmt_vformat(put_raw, b, fmt, ap);
     va_end(ap);
     return n;
 }
@@ -62,33 +101,108 @@ static int kprintf_unlocked(const char *fmt, ...)
 int klog(const char *fmt, ...)
 {
     uint64_t us = uptime_us();
+    struct out_batch b = { .len = 0 };
     uint64_t flags = irq_save();
-    int n = kprintf_unlocked("[%5lu.%06lu] ", us / 1000000, us % 1000000);
+    int n = format_into(&b, "[%5lu.%06lu] ", us / 1000000, us % 1000000);
     va_list ap;
     va_start(ap, fmt);
-    n += fmt_vformat(put_raw, NULL, fmt, ap);
+    n += fmt_vformat(put_raw, &b, fmt, ap);
     va_end(ap);
+    batch_flush(&b);
     irq_restore(flags);
     return n;
 }
 
-void console_input(char c)
+static void echo_out(void *ctx, const char *bytes, size_t n)
 {
-    /* A full ring drops the newest byte: nothing already typed is lost. */
-    ringbuf_put(&input, (uint8_t)c);
+    (void)ctx;
+    console_write(bytes, n);
 }
 
-int console_getc(void)
+static void on_signal(void *ctx, int sig)
+{
+    (void)ctx;
+    if (foreground_pid > 0)
+        signal_send_from_console(foreground_pid, sig);
+}
+
+static void ensure_ldisc(void)
+{
+    if (!ldisc_ready) {
+        ldisc_init(&ldisc, echo_out, on_signal, NULL);
+        ldisc_ready = true;
+    }
+}
+
+void console_input(const char *bytes, size_t n)
 {
     uint64_t flags = irq_save();
-    int c;
-    /* wfi with interrupts masked still wakes on a pending interrupt; the
-     * brief unmask lets the handler run, so no wakeup is missed. */
-    while ((c = ringbuf_get(&input)) < 0) {
-        wfi();
-        csr_set(sstatus, SSTATUS_SIE);
-        csr_clear(sstatus, SSTATUS_SIE);
+    ensure_ldisc();
+    ldisc_input(&ldisc, bytes, n);
+    sched_wakeup(&ldisc);
+    irq_restore(flags);
+}
+
+bool console_readable(void)
+{
+    uint64_t flags = irq_save();
+    ensure_ldisc();
+    bool r = ldisc_readable(&ldisc);
+    irq_restore(flags);
+    return r;
+}
+
+long console_read(void *buf, size_t n, bool nonblock)
+{
+    uint64_t flags = irq_save();
+    ensure_ldisc();
+    long got;
+    while ((got = ldisc_read(&ldisc, buf, n)) == -EAGAIN && !nonblock) {
+        if (signal_pending_for_current()) {
+            got = -EINTR;
+            break;
+        }
+        sched_sleep(&ldisc);
     }
     irq_restore(flags);
-    return c;
+    return got;
+}
+
+void console_set_mode(uint32_t ldisc_flags)
+{
+    uint64_t flags = irq_save();
+    ensure_ldisc();
+    ldisc_set_flags(&ldisc, ldisc_flags);
+    sched_wakeup(&ldisc);
+    irq_restore(flags);
+}
+
+uint32_t console_get_mode(void)
+{
+    ensure_ldisc();
+    return ldisc.flags;
+}
+
+static uint16_t term_rows = 25, term_cols = 80;
+
+void console_get_size(uint16_t *rows, uint16_t *cols)
+{
+    *rows = term_rows;
+    *cols = term_cols;
+}
+
+void console_set_size(uint16_t rows, uint16_t cols)
+{
+    term_rows = rows;
+    term_cols = cols;
+}
+
+void console_set_foreground(int pid)
+{
+    foreground_pid = pid;
+}
+
+int console_get_foreground(void)
+{
+    return foreground_pid;
 }

@@ -12,6 +12,7 @@
 #include "kernel/platform.h"
 #include "kernel/riscv.h"
 #include "kernel/string.h"
+#include "kernel/textbuf.h"
 
 extern char __kernel_end[];
 
@@ -142,7 +143,7 @@ void kalloc_check(void)
     irq_restore(flags);
 }
 
-void kalloc_print_meminfo(void)
+void kalloc_format_meminfo(struct textbuf *tb)
 {
     size_t counts[PAGE_OWNER_PROC_BASE];
     uint64_t flags = irq_save();
@@ -152,20 +153,31 @@ void kalloc_print_meminfo(void)
     kheap_get_stats(&heap, &hs);
     irq_restore(flags);
 
-    kprintf("pages: %zu total, %zu free (%zu KiB), %zu used\n", total, free,
-            free * PAGE_SIZE / 1024, total - free);
+    tb_printf(tb, "pages: %zu total, %zu free (%zu KiB), %zu used\n", total, free,
+              free * PAGE_SIZE / 1024, total - free);
     for (size_t o = 1; o < PAGE_OWNER_PROC_BASE; o++)
         if (counts[o])
-            kprintf("  %-10s %6zu pages %8zu KiB\n", page_owner_name((uint16_t)o), counts[o],
-                    counts[o] * PAGE_SIZE / 1024);
+            tb_printf(tb, "  %-10s %6zu pages %8zu KiB\n", page_owner_name((uint16_t)o),
+                      counts[o], counts[o] * PAGE_SIZE / 1024);
     if (proc_pages)
-        kprintf("  %-10s %6zu pages %8zu KiB\n", "processes", proc_pages,
-                proc_pages * PAGE_SIZE / 1024);
-    kprintf("heap: %zu pages from the page pool, %zu large blocks live\n",
-            hs.provider_pages, hs.large_live);
+        tb_printf(tb, "  %-10s %6zu pages %8zu KiB\n", "processes", proc_pages,
+                  proc_pages * PAGE_SIZE / 1024);
+    tb_printf(tb, "heap: %zu pages from the page pool, %zu large blocks live\n",
+              hs.provider_pages, hs.large_live);
     for (int c = 0; c < KHEAP_NCLASSES; c++)
         if (hs.classes[c].allocs)
-            kprintf("  %5zu B: %6zu live, %8lu allocs, %8lu frees, %zu slabs\n",
-                    hs.classes[c].size, hs.classes[c].live, hs.classes[c].allocs,
-                    hs.classes[c].frees, hs.classes[c].slabs);
+            tb_printf(tb, "  %5zu B: %6zu live, %8lu allocs, %8lu frees, %zu slabs\n",
+                      hs.classes[c].size, hs.classes[c].live, hs.classes[c].allocs,
+                      hs.classes[c].frees, hs.classes[c].slabs);
+}
+
+void kalloc_print_meminfo(void)
+{
+    struct textbuf tb = { .cap = 4096 };
+    tb.buf = kmalloc(tb.cap);
+    if (!tb.buf)
+        return;
+    kalloc_format_meminfo(&tb);
+    console_write(tb.buf, tb.len);
+    kfree(tb.buf);
 }

@@ -39,6 +39,8 @@ void kfree(void *ptr);
 const struct page_pool *kalloc_pool(void);
 struct kheap_stats;
 void kalloc_heap_stats(struct kheap_stats *out);
+struct textbuf;
+void kalloc_format_meminfo(struct textbuf *tb);
 void kalloc_print_meminfo(void);
 /* Checks every allocator invariant (panics on a broken one). */
 void kalloc_check(void);

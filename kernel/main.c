@@ -4,11 +4,17 @@
  *   selftest        run the in-kernel tests first
  *   crashtest=NAME  crash on purpose (kernel/crashtest.h)
  *   cmd=LINE        run LINE, then power off with its exit status
- *   (neither)       interactive kernel monitor on the serial console
+ * With /bin/init on the disk, init runs (`init -c LINE` for cmd=); without
+ * it, the built-in monitor runs LINE, or prompts on the console.
  */
+#include "audio/audio_dev.h"
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_blk.h"
+#include "fs/vfs.h"
+#include "gfx/screen.h"
 #include "kernel/cmdline.h"
+#include "kernel/devices.h"
+#include "kernel/rtc.h"
 #include "kernel/console.h"
 #include "kernel/crashtest.h"
 #include "kernel/monitor.h"
@@ -16,6 +22,7 @@
 #include "kernel/platform.h"
 #include "kernel/plic.h"
 #include "kernel/power.h"
+#include "kernel/proc.h"
 #include "kernel/riscv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kstack.h"
@@ -24,6 +31,13 @@
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/uart16550.h"
+
+static void sync_on_shutdown(void)
+{
+    int err = vfs_sync();
+    if (err)
+        klog("vfs: sync before power-off failed (error %d)\n", err);
+}
 
 static void run_bootargs(void)
 {
@@ -38,7 +52,20 @@ static void run_bootargs(void)
 
     const char *cmd;
     size_t len;
-    if (cmdline_find(args, "cmd", &cmd, &len)) {
+    bool have_cmd = cmdline_find(args, "cmd", &cmd, &len);
+    struct stat st;
+    if (vfs_stat("/bin/init", &st) == 0) {
+        /* User space: init runs the command (or the shell) from here on. */
+        const char *argv_cmd[] = { "init", "-c", cmd, NULL };
+        const char *argv_plain[] = { "init", NULL };
+        int err = proc_create_init("/bin/init", have_cmd ? argv_cmd : argv_plain);
+        if (err == 0) {
+            klog("kernel: starting /bin/init\n");
+            scheduler();
+        }
+        klog("kernel: cannot start /bin/init (error %d); using the built-in monitor\n", err);
+    }
+    if (have_cmd) {
         klog("running: %s\n", cmd);
         int status = monitor_run_line(cmd);
         klog("command exited with status %d; powering off\n", status);
@@ -50,6 +77,9 @@ static void run_bootargs(void)
 void kmain(uint64_t hartid, uint64_t fdt_pa)
 {
     trap_init();
+    /* FP state Initial: user programs use the FP registers, and the kernel
+     * saves and restores them when it switches processes. */
+    csr_set(sstatus, 1UL << 13);
     if (platform_init(fdt_pa, (uint32_t)hartid) < 0)
         panic("cannot boot without a usable device tree");
     plic_init(platform.plic.base, platform.plic_ndev, platform.plic_context);
@@ -64,8 +94,14 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
 
     csr_set(sie, SIE_SEIE);
     csr_set(sstatus, SSTATUS_SIE);
+    rtc_init();
     virtio_probe();
-    virtio_blk_init();
+    struct blockdev *disk = virtio_blk_init();
+    devices_init();
+    audio_dev_init();
+    display_init();
+    if (disk && vfs_mount_root(disk) == 0)
+        power_register_shutdown_hook(sync_on_shutdown);
 
     run_bootargs();
 }

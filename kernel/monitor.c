@@ -9,6 +9,7 @@
 #include "drivers/virtio/virtio.h"
 #include "kernel/console.h"
 #include "kernel/kalloc.h"
+#include "kernel/monitor_cmds.h"
 #include "kernel/power.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
@@ -44,7 +45,9 @@ static int cmd_help(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    kprintf("built-in commands: echo WORDS..., uptime, meminfo, devices, exit [STATUS], poweroff [STATUS], help\n");
+    kprintf("built-in commands: echo WORDS..., uptime, meminfo, devices, exit [STATUS], "
+            "poweroff [STATUS], help\nfiles: ls cat cksum write append mkdir rm rmdir mv "
+            "stat truncate sync readbench\n");
     return 0;
 }
 
@@ -84,10 +87,7 @@ static int cmd_exit(int argc, char **argv)
     power_off(status);
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-} commands[] = {
+static const struct monitor_cmd commands[] = {
     { "echo", cmd_echo },
     { "help", cmd_help },
     { "uptime", cmd_uptime },
@@ -95,7 +95,11 @@ static const struct {
     { "devices", cmd_devices },
     { "exit", cmd_exit },
     { "poweroff", cmd_exit },
+    { NULL, NULL },
 };
+
+static const struct monitor_cmd *const tables[] = { commands, monitor_fs_cmds,
+                                                    monitor_display_cmds };
 
 static int run_words(char *cmd)
 {
@@ -117,9 +121,10 @@ static int run_words(char *cmd)
     argv[argc] = NULL;
     if (argc == 0)
         return 0;
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(argv[0], commands[i].name) == 0)
-            return commands[i].fn(argc, argv);
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (const struct monitor_cmd *c = tables[t]; c->name; c++)
+            if (strcmp(argv[0], c->name) == 0)
+                return c->fn(argc, argv);
     kprintf("%s: unknown command (try 'help')\n", argv[0]);
     return 127;
 }
@@ -148,31 +153,17 @@ int monitor_run_line(const char *line)
     return status;
 }
 
-/* Reads a line with echo; backspace/DEL erase, ^U kills the line. */
-static void read_line(char *buf, size_t size)
+/* A line from the console's line discipline (which echoes and edits);
+ * false at end of input. */
+static bool read_line(char *buf, size_t size)
 {
-    size_t n = 0;
-    for (;;) {
-        int c = console_getc();
-        if (c == '\r' || c == '\n') {
-            kprintf("\n");
-            break;
-        } else if (c == 0x7f || c == '\b') {
-            if (n > 0) {
-                n--;
-                kprintf("\b \b");
-            }
-        } else if (c == 0x15) {
-            while (n > 0) {
-                n--;
-                kprintf("\b \b");
-            }
-        } else if (c >= ' ' && c < 0x7f && n + 1 < size) {
-            buf[n++] = (char)c;
-            kprintf("%c", c);
-        }
-    }
+    long n = console_read(buf, size - 1, false);
+    if (n <= 0)
+        return false;
+    if (buf[n - 1] == '\n')
+        n--;
     buf[n] = '\0';
+    return true;
 }
 
 void monitor_interactive(void)
@@ -181,7 +172,8 @@ void monitor_interactive(void)
     kprintf("kernel monitor; type 'help' for commands\n");
     for (;;) {
         kprintf("kernel> ");
-        read_line(line, sizeof line);
+        if (!read_line(line, sizeof line))
+            continue;
         int status = monitor_run_line(line);
         if (status != 0)
             kprintf("(status %d)\n", status);

@@ -104,7 +104,7 @@ static void panic_begin(void)
     csr_clear(sstatus, SSTATUS_SIE);
     if (panic_depth++) {
         kprintf("\npanic while panicking; powering off\n");
-        power_off(PANIC_EXIT_STATUS);
+        power_off_now(PANIC_EXIT_STATUS);
     }
 }
 
@@ -120,7 +120,7 @@ void panic(const char *fmt, ...)
     uint64_t fp = (uint64_t)__builtin_frame_address(0);
     uint64_t ra = (uint64_t)__builtin_return_address(0);
     backtrace(ra - 4, ((uint64_t *)fp)[-2], 0);
-    power_off(PANIC_EXIT_STATUS);
+    power_off_now(PANIC_EXIT_STATUS);
 }
 
 static const char *const reg_names[32] = {
@@ -149,7 +149,7 @@ void panic_trap(struct trap_frame *tf)
             (tf->scause & SCAUSE_INTERRUPT) ? "interrupt" : "exception",
             trap_cause_name(tf->scause), tf->scause & ~SCAUSE_INTERRUPT);
     print_trap(tf);
-    power_off(PANIC_EXIT_STATUS);
+    power_off_now(PANIC_EXIT_STATUS);
 }
 
 void panic_stack_overflow(struct trap_frame *tf)
@@ -158,5 +158,5 @@ void panic_stack_overflow(struct trap_frame *tf)
     kprintf("\npanic: kernel stack overflow in task %s (sp %016lx, fault at %016lx)\n",
             sched_current_name(), tf->regs[2], tf->stval);
     print_trap(tf);
-    power_off(PANIC_EXIT_STATUS);
+    power_off_now(PANIC_EXIT_STATUS);
 }

@@ -8,10 +8,33 @@
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 
+#include <stdbool.h>
+
 #define TEST_PASS 0x5555
 #define TEST_FAIL 0x3333
 
+#define MAX_HOOKS 4
+static void (*hooks[MAX_HOOKS])(void);
+static int nhooks;
+static bool shutting_down;
+
+void power_register_shutdown_hook(void (*fn)(void))
+{
+    if (nhooks < MAX_HOOKS)
+        hooks[nhooks++] = fn;
+}
+
 void power_off(int status)
+{
+    if (!shutting_down) {
+        shutting_down = true;
+        for (int i = 0; i < nhooks; i++)
+            hooks[i]();
+    }
+    power_off_now(status);
+}
+
+void power_off_now(int status)
 {
     csr_clear(sstatus, SSTATUS_SIE);
     if (platform.has_test) {

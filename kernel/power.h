@@ -10,5 +10,12 @@
 #define KERNEL_POWER_H
 
 __attribute__((noreturn)) void power_off(int status);
+/* Without running the shutdown hooks: for panics, when the kernel's own
+ * state cannot be trusted to write anything. */
+__attribute__((noreturn)) void power_off_now(int status);
+
+/* Work that must happen before the power goes: the file system registers
+ * its sync here. Hooks run in registration order, with interrupts on. */
+void power_register_shutdown_hook(void (*fn)(void));
 
 #endif

@@ -14,6 +14,7 @@ static struct task boot_task = {
     .name = "boot",
 };
 struct task *current_task = &boot_task;
+struct task *boot_task_ptr = &boot_task;
 
 void task_set_name(struct task *t, const char *name)
 {

@@ -1,7 +1,7 @@
 /*
  * kernel/timer.c — see timer.h. Each tick's deadline is the previous deadline
  * plus one period (not "now + period"), so the tick rate does not drift when
- * an interrupt is handled late.
+ * an interrupt is handled late, and ticks count elapsed periods.
  */
 #include "kernel/timer.h"
 
@@ -37,8 +37,15 @@ void timer_interrupt(void)
     ticks++;
     next_deadline += period;
     uint64_t now = rdtime();
-    if (next_deadline <= now) /* missed ticks: skip ahead, don't storm */
-        next_deadline = now + period;
+    if (next_deadline <= now) {
+        /* Interrupts were off for longer than a period: count the periods
+         * that passed (the tick count stays a measure of elapsed time) but
+         * program only the next one, so there is no storm of catch-up
+         * interrupts. */
+        uint64_t missed = (now - next_deadline) / period + 1;
+        ticks += missed;
+        next_deadline += missed * period;
+    }
     set_deadline(next_deadline);
 }
 

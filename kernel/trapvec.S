@@ -6,6 +6,12 @@
  * registers, sepc and sstatus from the frame and returns with sret.
  * The frame's regs[2] holds sp as it was before the trap.
  *
+ * From user mode: sscratch holds the top of the process's kernel stack
+ * (it is 0 while in the kernel, which is how the two cases are told apart);
+ * the frame goes at that top (p->tf), trap_user() runs, and the return path
+ * (user_return_entry, also where a new process starts) restores the user
+ * registers, puts the stack top back in sscratch and srets.
+ *
  * Stack overflow: if pushing the frame would land in a kernel stack's guard
  * (memlayout.h), the stack is unusable, so the frame goes on a small
  * emergency stack instead and trap_kernel() reports the overflow. sscratch
@@ -31,6 +37,9 @@
     .globl trap_vector
     .balign 4
 trap_vector:
+    csrrw   sp, sscratch, sp
+    bnez    sp, from_user
+    csrrw   sp, sscratch, sp        /* from the kernel: sp back, sscratch 0 */
     csrw    sscratch, t0
     lla     t0, trap_scratch
     sd      t1, 0(t0)
@@ -101,6 +110,51 @@ save_csrs:
     .set n, n + 1
     .endr
     addi    sp, sp, FRAME_SIZE
+    sret
+
+/* ---- traps from user mode ---- */
+from_user:
+    addi    sp, sp, -FRAME_SIZE
+    SAVE_REG 1
+    .set n, 3
+    .rept 29
+    SAVE_REG %n
+    .set n, n + 1
+    .endr
+    csrr    t0, sscratch            /* the user's sp */
+    sd      t0, (2 * 8)(sp)
+    csrw    sscratch, zero          /* now in the kernel */
+    csrr    t0, sepc
+    sd      t0, OFF_SEPC(sp)
+    csrr    t0, sstatus
+    sd      t0, OFF_SSTATUS(sp)
+    csrr    t0, scause
+    sd      t0, OFF_SCAUSE(sp)
+    csrr    t0, stval
+    sd      t0, OFF_STVAL(sp)
+    li      fp, 0                   /* backtraces stop at the user boundary */
+    mv      a0, sp
+    call    trap_user
+
+/* sp = the trap frame at the top of the current process's kernel stack.
+ * Interrupts are off here: sstatus from the frame (SPP = 0, SPIE = 1) makes
+ * sret drop to user mode with interrupts on. */
+    .globl user_return_entry
+user_return_entry:
+    csrc    sstatus, 2              /* SIE off until sret */
+    ld      t0, OFF_SEPC(sp)
+    csrw    sepc, t0
+    ld      t0, OFF_SSTATUS(sp)
+    csrw    sstatus, t0
+    addi    t0, sp, FRAME_SIZE
+    csrw    sscratch, t0
+    LOAD_REG 1
+    .set n, 3
+    .rept 29
+    LOAD_REG %n
+    .set n, n + 1
+    .endr
+    ld      sp, (2 * 8)(sp)
     sret
 
     .bss

@@ -44,8 +44,17 @@ static inline void reg_write(int reg, uint8_t v)
 static void uart_interrupt(void *arg)
 {
     (void)arg;
-    while (reg_read(REG_LSR) & LSR_DATA_READY)
-        console_input((char)reg_read(REG_RBR));
+    char bytes[16];
+    size_t n = 0;
+    while (reg_read(REG_LSR) & LSR_DATA_READY) {
+        bytes[n++] = (char)reg_read(REG_RBR);
+        if (n == sizeof bytes) {
+            console_input(bytes, n);
+            n = 0;
+        }
+    }
+    if (n)
+        console_input(bytes, n);
 }
 
 void uart_init(uint64_t base_pa, uint32_t reg_shift, uint32_t clock_hz, uint32_t irq)

@@ -94,7 +94,8 @@ int vm_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm)
         return -EINVAL;
     bool huge = perm & VM_HUGE;
     /* A and D preset: no hardware updates needed, no faults to set them. */
-    uint64_t flags = (perm & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G)) | PTE_V | PTE_A | PTE_D;
+    uint64_t flags = (perm & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_SHARED)) | PTE_V |
+                     PTE_A | PTE_D;
     uint64_t done = 0;
     while (done < size) {
         uint64_t v = va + done, p = pa + done, left = size - done;
@@ -150,7 +151,7 @@ bool vm_translate(pte_t *root, uint64_t va, uint64_t *pa, uint64_t *perm)
             if (pa)
                 *pa = pte_pa(pte) + (va & (span - 1));
             if (perm)
-                *perm = pte & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G);
+                *perm = pte & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_SHARED);
             return true;
         }
         table = pa_to_kva(pte_pa(pte));
@@ -265,6 +266,24 @@ void vm_destroy(pte_t *root)
     }
     kpages_free(root);
     table_pages--;
+}
+
+void vm_for_each_user_leaf(pte_t *root, void (*fn)(void *ctx, uint64_t va, pte_t *pte),
+                           void *ctx)
+{
+    for (uint64_t i = 0; i < 256; i++) {
+        if (!(root[i] & PTE_V) || pte_leaf(root[i]))
+            continue;
+        pte_t *l1 = pa_to_kva(pte_pa(root[i]));
+        for (uint64_t j = 0; j < 512; j++) {
+            if (!(l1[j] & PTE_V) || pte_leaf(l1[j]))
+                continue;
+            pte_t *l0 = pa_to_kva(pte_pa(l1[j]));
+            for (uint64_t k = 0; k < 512; k++)
+                if ((l0[k] & PTE_V) && pte_leaf(l0[k]))
+                    fn(ctx, (i << 30) | (j << 21) | (k << 12), &l0[k]);
+        }
+    }
 }
 
 uint64_t vm_table_pages(void)

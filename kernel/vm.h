@@ -31,6 +31,7 @@ typedef uint64_t pte_t;
 #define PTE_G (1UL << 5)
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
+#define PTE_SHARED (1UL << 8)  /* software bit: page not owned by this space */
 
 /* vm_map permissions (PTE bits) and options. */
 #define VM_R PTE_R
@@ -38,6 +39,7 @@ typedef uint64_t pte_t;
 #define VM_X PTE_X
 #define VM_U PTE_U
 #define VM_G PTE_G
+#define VM_SHARED PTE_SHARED  /* e.g. the framebuffer: never freed with the space */
 #define VM_HUGE (1UL << 62) /* allow 2 MiB leaves */
 
 /* The kernel's page table, built by vm_kernel_init(). */
@@ -56,6 +58,14 @@ bool vm_translate(pte_t *root, uint64_t va, uint64_t *pa, uint64_t *perm);
 pte_t *vm_create(void);
 /* Frees the user half's page-table pages (not the pages they map). */
 void vm_destroy(pte_t *root);
+
+/* Calls fn for every 4 KiB leaf mapping in the user half (va < 2^38). */
+void vm_for_each_user_leaf(pte_t *root, void (*fn)(void *ctx, uint64_t va, pte_t *pte),
+                           void *ctx);
+static inline uint64_t pte_to_pa(pte_t pte)
+{
+    return (pte >> 10) << 12;
+}
 
 /* Page-table pages in use (for meminfo and leak tests). */
 uint64_t vm_table_pages(void);

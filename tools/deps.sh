@@ -37,7 +37,8 @@ gdb-multiarch:gdb-multiarch
 device-tree-compiler:dtc
 clang:clang
 libclang-rt-dev:
-opensbi:"
+opensbi:
+console-setup-linux:"
 qemu_pkgs="qemu-system-misc:qemu-system-riscv64
 qemu-system-gui:"
 

@@ -14,7 +14,9 @@
  * Submitting: virtq_submit() takes a list of buffers — the device-readable
  * ones first, then the device-writable ones — as one descriptor chain and a
  * token that comes back with the completion. Buffers must be in the direct
- * map (kmalloc/kpages memory), so a kernel address is also a DMA address.
+ * map (kmalloc/kpages memory) or the kernel image (statics): both are
+ * physically contiguous, so the address translates to one DMA range.
+ * Kernel-stack buffers are refused (panic): stack pages are scattered.
  * When the ring is full virtq_submit() returns -EAGAIN; the caller waits for
  * a completion and tries again. Errors the device reports (DEVICE_NEEDS_RESET,
  * rejected features, a queue it cannot have) are returned and printed, never
@@ -57,7 +59,7 @@ struct virtio_dev {
 };
 
 struct virtq_buf {
-    void *addr;                 /* direct-map kernel address */
+    void *addr;                 /* direct-map or kernel-image address */
     uint32_t len;
 };
 

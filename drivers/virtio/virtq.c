@@ -146,9 +146,12 @@ int virtq_submit(struct virtq *vq, const struct virtq_buf *bufs, int nreadable,
     }
     uint16_t head = vq->free_head, d = head;
     for (int i = 0; i < n; i++) {
+        /* The direct map and the kernel image are physically contiguous;
+         * kernel stacks (and anything else) are not. */
         uint64_t va = (uint64_t)bufs[i].addr;
-        if (va < DIRECT_MAP_BASE || va >= KSTACK_BASE)
-            panic("virtq_submit: buffer %p is not in the direct map", bufs[i].addr);
+        bool direct = va >= DIRECT_MAP_BASE && va + bufs[i].len <= KSTACK_BASE;
+        if (!direct && va < KERNEL_VBASE)
+            panic("virtq_submit: buffer %p is not physically contiguous memory", bufs[i].addr);
         vq->desc[d].addr = kva_to_pa(bufs[i].addr);
         vq->desc[d].len = bufs[i].len;
         vq->desc[d].flags = (uint16_t)((i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |

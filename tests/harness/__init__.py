@@ -240,3 +240,102 @@ def run(cmd, timeout=60, **kw):
     with Machine(cmd=cmd, timeout=timeout, **kw) as m:
         status = m.wait(timeout=timeout + 10)
         return status, m.text
+
+
+# ---- reading the screen (the display tests) ----------------------------------
+# The console draws with the kernel's built-in PSF2 font; screen_text() turns a
+# screendump back into text by matching every cell's bitmap *exactly* against
+# the font's glyphs, so a wrong pixel anywhere in a cell shows up as '\ufffd'.
+
+FONT_PSF = os.path.join(ROOT, "build", "gen", "font_default.psf")
+
+
+class Font:
+    """A PSF2 font: width, height, glyphs (tuples of row bit masks, MSB =
+    leftmost pixel) and the Unicode table as {codepoint: glyph index}."""
+
+    def __init__(self, path=FONT_PSF):
+        import struct
+        with open(path, "rb") as f:
+            data = f.read()
+        magic, version, hdr, flags, count, size, height, width = struct.unpack_from("<8I", data)
+        if magic != 0x864ab572 or version != 0:
+            raise ValueError(f"{path}: not a PSF2 font")
+        self.width, self.height = width, height
+        rb = (width + 7) // 8
+        self.glyphs = []
+        for g in range(count):
+            base = hdr + g * size
+            rows = tuple(int.from_bytes(data[base + r * rb:base + (r + 1) * rb], "big")
+                         >> (rb * 8 - width) for r in range(height))
+            self.glyphs.append(rows)
+        self.unicode = {}
+        if flags & 1:
+            pos, g = hdr + count * size, 0
+            while g < count and pos < len(data):
+                end = data.index(b"\xff", pos)
+                entry = data[pos:end].split(b"\xfe")[0].decode("utf-8")
+                for ch in entry:
+                    self.unicode.setdefault(ord(ch), g)
+                pos, g = end + 1, g + 1
+        # Bitmap -> character, for the printable ASCII range (first wins).
+        self.by_bitmap = {}
+        for cp in range(0x20, 0x7f):
+            self.by_bitmap.setdefault(self.glyph(chr(cp)), chr(cp))
+
+    def glyph(self, ch):
+        return self.glyphs[self.unicode.get(ord(ch), ord(ch) if ord(ch) < len(self.glyphs) else 0)]
+
+
+def cell_pixels(img, font, row, col):
+    """The cell's pixels as a list of rows of (r, g, b)."""
+    x0, y0 = col * font.width, row * font.height
+    out = []
+    for y in range(y0, y0 + font.height):
+        line = img.rgb[3 * (y * img.width + x0):3 * (y * img.width + x0 + font.width)]
+        out.append([tuple(line[i:i + 3]) for i in range(0, len(line), 3)])
+    return out
+
+
+def cell_colors(img, font, row, col):
+    """(background, set of foreground colours) of a text cell; the
+    background is the cell's most common colour."""
+    px = [p for r in cell_pixels(img, font, row, col) for p in r]
+    bg = max(set(px), key=px.count)
+    return bg, {p for p in px if p != bg}
+
+
+def screen_text(img, font, rows=None):
+    """Decode the screendump into lines of text (right-stripped). Cells whose
+    foreground bitmap is no ASCII glyph come back as U+FFFD."""
+    ncols, nrows = img.width // font.width, img.height // font.height
+    lines = []
+    for row in (range(nrows) if rows is None else rows):
+        chars = []
+        for col in range(ncols):
+            px = cell_pixels(img, font, row, col)
+            bg = px[0][0]
+            flat = [p for r in px for p in r]
+            if flat.count(bg) * 2 < len(flat):
+                bg = max(set(flat), key=flat.count)
+            bits = tuple(sum(1 << (font.width - 1 - x) for x, p in enumerate(r) if p != bg)
+                         for r in px)
+            chars.append(font.by_bitmap.get(bits, "\ufffd"))
+        lines.append("".join(chars).rstrip())
+    return lines
+
+
+def wait_screen(m, predicate, timeout=10, font=None):
+    """Take screendumps until predicate(image, lines) is true; returns
+    (image, lines). On timeout fails showing the last screen's text."""
+    font = font or Font()
+    deadline = time.monotonic() + timeout
+    while True:
+        img = m.screendump()
+        lines = screen_text(img, font)
+        if predicate(img, lines):
+            return img, lines
+        if time.monotonic() > deadline:
+            shown = "\n".join(l for l in lines if l)
+            raise AssertionError(f"screen never matched; it shows:\n{shown}")
+        time.sleep(0.1)

@@ -1,0 +1,218 @@
+/*
+ * drivers/virtio/virtio_snd.c — see virtio_snd.h. Message layouts come from
+ * audio/virtio_snd_proto.c (the pure encoder/decoder); this file moves them
+ * through the shared virtqueue.
+ */
+#include "drivers/virtio/virtio_snd.h"
+
+#include "audio/virtio_snd_proto.h"
+#include "drivers/virtio/virtio.h"
+#include "kernel/completion.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/fmt.h"
+#include "kernel/kalloc.h"
+#include "kernel/sleeplock.h"
+#include "kernel/string.h"
+
+#define MAX_STREAMS 8
+
+struct ctl_request {
+    uint8_t req[32];
+    uint8_t resp[8 + MAX_STREAMS * VSND_PCM_INFO_SIZE];
+    uint32_t resp_len;
+    struct completion done;
+};
+
+static struct virtio_dev *dev;
+static struct virtq *ctlq, *txq;
+static struct vsnd_pcm_info out_info;
+static uint32_t out_stream;
+static bool present;
+static snd_done_fn period_done;
+static struct sleeplock ctl_lock;
+static char description[96];
+
+static void ctl_complete(struct virtq *vq, void *token, uint32_t len)
+{
+    (void)vq;
+    struct ctl_request *r = token;
+    r->resp_len = len;
+    completion_signal(&r->done);
+}
+
+static void tx_complete(struct virtq *vq, void *token, uint32_t len)
+{
+    (void)vq;
+    (void)len;
+    struct snd_period *p = token;
+    struct vsnd_pcm_status st;
+    bool ok = vsnd_decode_pcm_status(p->status, sizeof p->status, &st) == 0 &&
+              st.status == VSND_S_OK;
+    if (period_done)
+        period_done(p, ok);
+}
+
+/* Sends req (req_len bytes), waits, returns the status word's code. */
+static int control(struct ctl_request *r, size_t req_len, size_t resp_len, uint32_t *status)
+{
+    completion_init(&r->done);
+    memset(r->resp, 0, sizeof r->resp);
+    struct virtq_buf bufs[2] = { { r->req, (uint32_t)req_len }, { r->resp, (uint32_t)resp_len } };
+    sleeplock_acquire(&ctl_lock);
+    int err;
+    while ((err = virtq_submit(ctlq, bufs, 1, 1, r)) == -EAGAIN)
+        ;
+    if (!err) {
+        virtq_kick(ctlq);
+        completion_wait(&r->done);
+    }
+    sleeplock_release(&ctl_lock);
+    if (err)
+        return err;
+    if (vsnd_decode_status(r->resp, resp_len, status) < 0)
+        return -EIO;
+    return 0;
+}
+
+static int simple_request(uint32_t code)
+{
+    struct ctl_request *r = kmalloc(sizeof *r);
+    if (!r)
+        return -ENOMEM;
+    uint32_t status = 0;
+    size_t n = vsnd_encode_pcm_hdr(r->req, code, out_stream);
+    int err = control(r, n, 4, &status);
+    kfree(r);
+    if (err)
+        return err;
+    if (status != VSND_S_OK) {
+        klog("virtio-snd: %s failed: %s\n", vsnd_code_name(code), vsnd_code_name(status));
+        return status == VSND_S_NOT_SUPP ? -ENOTSUP : -EIO;
+    }
+    return 0;
+}
+
+int virtio_snd_init(snd_done_fn done)
+{
+    period_done = done;
+    dev = virtio_claim(VSND_DEVICE_ID, 0);
+    if (!dev)
+        return -ENODEV;
+    if (virtio_negotiate(dev, 0) < 0)
+        return -EIO;
+    uint8_t cfg_bytes[VSND_CONFIG_SIZE];
+    virtio_config_read(dev, 0, cfg_bytes, sizeof cfg_bytes);
+    struct vsnd_config cfg;
+    vsnd_decode_config(cfg_bytes, &cfg);
+    ctlq = virtq_create(dev, VSND_QUEUE_CONTROL, 64, ctl_complete);
+    struct virtq *evq = virtq_create(dev, VSND_QUEUE_EVENT, 64, NULL);
+    txq = virtq_create(dev, VSND_QUEUE_TX, 64, tx_complete);
+    if (!ctlq || !evq || !txq || virtio_driver_ok(dev) < 0)
+        return -EIO;
+
+    uint32_t n = cfg.streams < MAX_STREAMS ? cfg.streams : MAX_STREAMS;
+    struct ctl_request *r = kmalloc(sizeof *r);
+    if (!r)
+        return -ENOMEM;
+    struct vsnd_pcm_info infos[MAX_STREAMS];
+    uint32_t status = 0;
+    size_t qlen = vsnd_encode_pcm_info_query(r->req, 0, n);
+    size_t reply_len = VSND_HDR_SIZE + n * VSND_PCM_INFO_SIZE;
+    int err = control(r, qlen, reply_len, &status);
+    int got = err ? err
+                  : vsnd_parse_pcm_info_reply(r->resp, reply_len, 0, n, infos,
+                                              MAX_STREAMS, &status);
+    kfree(r);
+    if (got < 0 || status != VSND_S_OK) {
+        klog("virtio-snd: PCM_INFO failed (%s)\n", vsnd_code_name(status));
+        return -EIO;
+    }
+    for (int i = 0; i < got; i++) {
+        if (infos[i].direction == VSND_DIR_OUTPUT) {
+            out_info = infos[i];
+            out_stream = infos[i].stream_id;
+            present = true;
+            break;
+        }
+    }
+    if (!present) {
+        klog("virtio-snd: %u streams, none for output\n", cfg.streams);
+        return -ENODEV;
+    }
+    fmt_snprintf(description, sizeof description, "%s%s Hz, %u-%u channels",
+                 (out_info.rates & (1u << VSND_PCM_RATE_44100)) ? "44100" : "",
+                 (out_info.rates & (1u << VSND_PCM_RATE_48000)) ? "/48000" : "",
+                 out_info.channels_min, out_info.channels_max);
+    klog("virtio-snd: %u streams; output stream %u: %s\n", cfg.streams, out_stream,
+         description);
+    return 0;
+}
+
+bool virtio_snd_present(void)
+{
+    return present;
+}
+
+const char *virtio_snd_describe(void)
+{
+    return present ? description : "no sound device";
+}
+
+int virtio_snd_configure(uint32_t rate, uint32_t channels, uint32_t period_bytes,
+                         uint32_t buffer_bytes)
+{
+    if (!present)
+        return -ENODEV;
+    int rate_code = vsnd_rate_code(rate);
+    if (rate_code < 0 || !vsnd_pcm_info_supports(&out_info, rate, channels))
+        return -ENOTSUP;
+    struct ctl_request *r = kmalloc(sizeof *r);
+    if (!r)
+        return -ENOMEM;
+    struct vsnd_set_params p = {
+        .stream_id = out_stream, .buffer_bytes = buffer_bytes, .period_bytes = period_bytes,
+        .features = 0, .channels = (uint8_t)channels, .format = VSND_PCM_FMT_S16,
+        .rate = (uint8_t)rate_code,
+    };
+    uint32_t status = 0;
+    size_t n = vsnd_encode_set_params(r->req, &p);
+    int err = control(r, n, 4, &status);
+    kfree(r);
+    if (err)
+        return err;
+    if (status != VSND_S_OK) {
+        klog("virtio-snd: SET_PARAMS %u Hz x%u failed: %s\n", rate, channels,
+             vsnd_code_name(status));
+        return status == VSND_S_NOT_SUPP ? -ENOTSUP : -EIO;
+    }
+    return simple_request(VSND_R_PCM_PREPARE); /* PREPARE applies the parameters */
+}
+
+int virtio_snd_start(void)
+{
+    return simple_request(VSND_R_PCM_START);
+}
+
+int virtio_snd_stop(void)
+{
+    return simple_request(VSND_R_PCM_STOP);
+}
+
+int virtio_snd_release(void)
+{
+    return simple_request(VSND_R_PCM_RELEASE);
+}
+
+int virtio_snd_submit(struct snd_period *p)
+{
+    vsnd_encode_tx_hdr(p->hdr, out_stream);
+    memset(p->status, 0, sizeof p->status);
+    struct virtq_buf bufs[3] = {
+        { p->hdr, sizeof p->hdr }, { p->pcm, p->pcm_bytes }, { p->status, sizeof p->status },
+    };
+    int err = virtq_submit(txq, bufs, 2, 1, p);
+    if (!err)
+        virtq_kick(txq);
+    return err;
+}

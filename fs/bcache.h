@@ -1,0 +1,80 @@
+/*
+ * fs/bcache.h — block cache: fixed-size blocks of one block device, kept in
+ * caller-supplied memory, written back lazily.
+ *
+ * Interface:
+ *   bcache_init(c, dev, block_size, readahead, storage, size)
+ *       block_size 1024..4096 (power of two); readahead = blocks fetched in
+ *       one device read when sequential access is detected (0 disables,
+ *       at most BCACHE_MAX_READAHEAD); it is also the most blocks one
+ *       write-back request carries (adjacent dirty blocks go together). The number of buffers is derived from
+ *       size (bcache_storage_size() gives the size for N buffers).
+ *   bcache_get(c, blockno, &buf)       referenced buffer holding the block
+ *   bcache_get_zero(c, blockno, &buf)  same, but zero-filled without reading
+ *                                      (for freshly allocated blocks)
+ *   bcache_mark_dirty(c, buf)          contents changed; write back later
+ *   bcache_release(c, buf)             drop the reference from get
+ *   bcache_sync(c)                     write every dirty block, then flush
+ *
+ * Invariants: a block is in at most one buffer; a buffer with refcnt > 0 is
+ * never evicted or reused; a dirty buffer is written before its memory is
+ * reused; the LRU list holds every buffer, most recently released first.
+ * Errors: -EIO from the device (the buffer stays dirty / is not cached),
+ * -ENOMEM when every buffer is referenced, -EINVAL for a block past the end
+ * of the device. No locking: callers serialize.
+ */
+#ifndef FS_BCACHE_H
+#define FS_BCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "fs/blockdev.h"
+
+#define BCACHE_MIN_BUFFERS 8
+#define BCACHE_MAX_READAHEAD 64
+
+struct buf {
+    uint64_t blockno;
+    uint8_t *data;              /* block_size bytes */
+    uint32_t refcnt;
+    bool valid;                 /* data holds blockno's contents */
+    bool dirty;                 /* data newer than the disk */
+    bool readahead;             /* fetched by read-ahead, not yet asked for */
+    struct buf *hash_next;      /* chain of hash bucket (valid buffers only) */
+    struct buf *lru_prev, *lru_next;
+};
+
+struct bcache_stats {
+    uint64_t hits, misses;          /* bcache_get lookups */
+    uint64_t dev_reads, dev_writes; /* device calls */
+    uint64_t blocks_read, blocks_written;
+    uint64_t readahead_blocks;      /* blocks fetched speculatively */
+    uint64_t readahead_hits;        /* of those, later asked for */
+};
+
+struct bcache {
+    struct blockdev *dev;
+    uint32_t block_size, sectors_per_block;
+    uint64_t nblocks;               /* whole blocks on the device */
+    struct buf *bufs;
+    uint32_t nbufs;
+    struct buf **hash;
+    uint32_t nhash;                 /* power of two */
+    struct buf lru;                 /* sentinel: lru.lru_next = most recent */
+    uint8_t *ra_staging;            /* readahead * block_size bytes */
+    uint32_t readahead;
+    uint64_t next_sequential;       /* block that would continue the stream */
+    struct bcache_stats stats;
+};
+
+size_t bcache_storage_size(uint32_t block_size, uint32_t nbufs, uint32_t readahead);
+int bcache_init(struct bcache *c, struct blockdev *dev, uint32_t block_size,
+                uint32_t readahead, void *storage, size_t size);
+int bcache_get(struct bcache *c, uint64_t blockno, struct buf **out);
+int bcache_get_zero(struct bcache *c, uint64_t blockno, struct buf **out);
+void bcache_mark_dirty(struct bcache *c, struct buf *b);
+void bcache_release(struct bcache *c, struct buf *b);
+int bcache_sync(struct bcache *c);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * fs/vfs.h — files as the system calls see them.
+ *
+ * One root file system (ext2 on the first disk) plus device files under
+ * /dev, served from a device table (dev_register) rather than from disk.
+ * Paths given to vfs_* are absolute and canonical (fs/path.h builds them
+ * from a cwd). An open file (struct file) is shared by every descriptor
+ * that refers to it (dup, fork) and counts them; its offset is shared too.
+ * Descriptor tables (struct fdtable) belong to tasks.
+ *
+ * Buffers passed to vfs_read/vfs_write/vfs_getdents are kernel memory; the
+ * system-call layer copies to and from user space. Every ext2 operation
+ * runs under one sleeping lock (the kernel is not preemptive, but disk I/O
+ * sleeps). Errors are negative errno values. Unlinking a file that is open
+ * fails with -EBUSY: ext2 would free its blocks while they are in use.
+ */
+#ifndef FS_VFS_H
+#define FS_VFS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fs/blockdev.h"
+#include "kernel/abi.h"
+
+#include <stdarg.h>
+
+#define NOFILE 32           /* descriptors per task */
+
+struct file;
+
+struct file_ops {
+    int64_t (*read)(struct file *f, void *buf, uint64_t n);
+    int64_t (*write)(struct file *f, const void *buf, uint64_t n);
+    /* arg is passed as given by the caller (a user pointer for ioctls that
+     * take one: the device copies with copyin/copyout). */
+    int (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
+    void (*release)(struct file *f);
+    /* Device memory for mmap: the physical address of `len` contiguous
+     * bytes at `offset` (page-aligned), mapped shared, never freed. */
+    int (*mmap)(struct file *f, uint64_t offset, uint64_t len, uint64_t *pa);
+};
+
+struct device {
+    const char *name;           /* under /dev, e.g. "null", "input/kbd" */
+    uint32_t rdev;              /* st_rdev */
+    const struct file_ops *ops;
+    int (*open)(struct file *f); /* optional: set f->priv, refuse (-EBUSY) */
+};
+
+enum file_kind { FILE_INODE, FILE_DEVICE, FILE_PIPE, FILE_DEVDIR };
+
+struct vnode;
+
+struct file {
+    int refs;
+    enum file_kind kind;
+    int flags;                  /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+    uint64_t off;
+    struct vnode *vn;           /* FILE_INODE */
+    const struct device *dev;   /* FILE_DEVICE */
+    const struct file_ops *ops; /* FILE_DEVICE, FILE_PIPE */
+    void *priv;                 /* the device's or pipe's state */
+};
+
+struct fdtable {
+    struct file *fd[NOFILE];
+};
+
+/* Mount ext2 from dev as the root. 0, or an error after a message. */
+int vfs_mount_root(struct blockdev *dev);
+bool vfs_have_root(void);
+int vfs_sync(void);
+int dev_register(const struct device *dev);
+
+int vfs_open(const char *path, int flags, uint32_t mode, struct file **out);
+/* A file that is not in the name space (pipes): refs = 1. */
+struct file *file_alloc(enum file_kind kind, int flags, const struct file_ops *ops, void *priv);
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+int64_t vfs_read(struct file *f, void *buf, uint64_t n);
+int64_t vfs_write(struct file *f, const void *buf, uint64_t n);
+int64_t vfs_lseek(struct file *f, int64_t off, int whence);
+int vfs_fstat(struct file *f, struct stat *st);
+int vfs_ftruncate(struct file *f, uint64_t size);
+int vfs_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
+/* Fills buf with struct dirent records; bytes filled, 0 at the end. */
+int64_t vfs_getdents(struct file *f, void *buf, uint64_t n);
+
+int vfs_stat(const char *path, struct stat *st);
+int vfs_mkdir(const char *path, uint32_t mode);
+int vfs_unlink(const char *path);
+int vfs_rmdir(const char *path);
+int vfs_rename(const char *from, const char *to);
+int vfs_truncate(const char *path, uint64_t size);
+/* 0 when path is a directory, -ENOTDIR / -ENOENT otherwise (for chdir). */
+int vfs_check_dir(const char *path);
+
+/* Descriptor tables. */
+int fd_install(struct fdtable *t, struct file *f);      /* lowest free fd or -EMFILE */
+struct file *fd_get(struct fdtable *t, int fd);         /* NULL if not open */
+int fd_close(struct fdtable *t, int fd);
+int fd_dup(struct fdtable *t, int fd);
+int fd_dup2(struct fdtable *t, int oldfd, int newfd);
+void fdtable_copy(struct fdtable *dst, const struct fdtable *src);
+void fdtable_close_all(struct fdtable *t);
+
+struct vfs_stats {
+    uint64_t cache_hits, cache_misses, readahead_blocks, device_reads, device_writes;
+    uint32_t block_size, cache_blocks;
+};
+void vfs_get_stats(struct vfs_stats *out);
+
+#endif

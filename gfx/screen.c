@@ -1,0 +1,167 @@
+/*
+ * gfx/screen.c — see screen.h: the glue between the GPU framebuffer, the
+ * font, the TTY and the console, and the keyboard's key translation.
+ *
+ * Invariants: the fb, the tty and the keymap state are only touched with
+ * interrupts off (console output already runs so; key events arrive in
+ * the interrupt handler), so the console sink, the keyboard and /dev/fb0
+ * never draw at the same time. Every change that reaches the framebuffer
+ * through struct fb leaves damage, which screen_present_damage() hands to
+ * the GPU without waiting.
+ *
+ * Boot log: only what is printed after display_init() appears on screen
+ * (the console keeps no history to replay); display_init prints a summary
+ * of the display itself first.
+ */
+#include "gfx/screen.h"
+
+#include "drivers/virtio/virtio_gpu.h"
+#include "drivers/virtio/virtio_input.h"
+#include "gfx/fbdev.h"
+#include "gfx/font_default.h"
+#include "gfx/keymap.h"
+#include "gfx/psf2.h"
+#include "gfx/tty.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/kalloc.h"
+#include "kernel/riscv.h"
+
+static struct fb fb;
+static struct psf2_font font;
+static struct tty tty;
+static bool ready;
+static struct keymap_state keys;
+
+bool screen_ready(void)
+{
+    return ready;
+}
+
+struct fb *screen_fb(void)
+{
+    return ready ? &fb : NULL;
+}
+
+void screen_size_cells(uint32_t *cols, uint32_t *rows)
+{
+    *cols = ready ? tty.cols : 0;
+    *rows = ready ? tty.rows : 0;
+}
+
+void screen_present_damage(void)
+{
+    uint64_t flags = irq_save();
+    struct fb_rect d;
+    if (ready && fb_damage_take(&fb, &d)) {
+        struct gpu_rect r = { (uint32_t)d.x, (uint32_t)d.y, (uint32_t)d.w, (uint32_t)d.h };
+        virtio_gpu_present(&r);
+    }
+    irq_restore(flags);
+}
+
+/* The console's screen sink: called with interrupts off. */
+static void screen_write(const char *s, size_t n)
+{
+    tty_write(&tty, s, n);
+    screen_present_damage();
+}
+
+void screen_write_text(const char *s, size_t n)
+{
+    if (!ready)
+        return;
+    uint64_t flags = irq_save();
+    screen_write(s, n);
+    irq_restore(flags);
+}
+
+void screen_scroll_view(int32_t lines)
+{
+    if (!ready)
+        return;
+    uint64_t flags = irq_save();
+    tty_scroll_view(&tty, lines);
+    screen_present_damage();
+    irq_restore(flags);
+}
+
+void screen_set_suspended(bool suspended)
+{
+    if (!ready)
+        return;
+    uint64_t flags = irq_save();
+    tty_set_suspended(&tty, suspended);
+    screen_present_damage();
+    irq_restore(flags);
+}
+
+void screen_key_event(uint16_t type, uint16_t code, int32_t value)
+{
+    struct keymap_result out;
+    switch (keymap_event(&keys, type, code, value, &out)) {
+    case KEYMAP_BYTES:
+        console_input(out.bytes, out.len);
+        break;
+    case KEYMAP_SCROLL_UP:
+        screen_scroll_view(ready ? (int32_t)tty.rows - 1 : 0);
+        break;
+    case KEYMAP_SCROLL_DOWN:
+        screen_scroll_view(ready ? -((int32_t)tty.rows - 1) : 0);
+        break;
+    case KEYMAP_NONE:
+        break;
+    }
+}
+
+static int console_init(void)
+{
+    const struct gpu_framebuffer *gfb = virtio_gpu_framebuffer();
+    int err = fb_init(&fb, gfb->pixels, gfb->width, gfb->height, gfb->stride);
+    if (err)
+        return err;
+    err = psf2_parse(&font, font_default_psf, font_default_psf_len);
+    if (err) {
+        klog("screen: the built-in font does not parse (error %d)\n", err);
+        return err;
+    }
+    size_t ncells = tty_cells_needed(&fb, &font, SCREEN_SCROLLBACK_LINES);
+    size_t bytes = ncells * sizeof(struct tty_cell);
+    struct tty_cell *cells = kpages_alloc((bytes + PAGE_SIZE - 1) / PAGE_SIZE, 1, PAGE_OWNER_GFX);
+    if (!ncells || !cells) {
+        klog("screen: no memory for %lu console cells\n", ncells);
+        return -1;
+    }
+    uint64_t flags = irq_save();
+    err = tty_init(&tty, &fb, &font, cells, ncells, SCREEN_SCROLLBACK_LINES);
+    if (!err) {
+        ready = true;
+        screen_present_damage();
+    }
+    irq_restore(flags);
+    if (err) {
+        kpages_free(cells);
+        return err;
+    }
+    console_set_screen_sink(screen_write);
+    return 0;
+}
+
+void display_init(void)
+{
+    keymap_init(&keys);
+    int err = virtio_gpu_init();
+    if (err == 0 && console_init() == 0) {
+        const struct gpu_framebuffer *gfb = virtio_gpu_framebuffer();
+        klog("screen: console %ux%u cells (font %ux%u), %u lines of scrollback, "
+             "on virtio-gpu %ux%u\n",
+             tty.cols, tty.rows, font.width, font.height, SCREEN_SCROLLBACK_LINES,
+             gfb->width, gfb->height);
+        fbdev_init();
+    } else if (err == -ENODEV) {
+        klog("screen: no virtio-gpu, console on serial only\n");
+    }
+    err = virtio_input_init(screen_key_event);
+    if (err == -ENODEV)
+        klog("screen: no keyboard\n");
+}

@@ -1,0 +1,383 @@
+/*
+ * kernel/proc.c — the process table, the scheduler, sleep/wakeup, and the
+ * process lifecycle (fork, exit, wait, kill). See proc.h for the model.
+ *
+ * Locking: the process table is changed only with interrupts disabled
+ * (interrupt handlers call sched_wakeup). swtch() is always entered with
+ * interrupts disabled; a process's interrupt state is restored by the code
+ * that called sleep/yield, or by sret for a new process.
+ */
+#include "kernel/proc.h"
+
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/kalloc.h"
+#include "kernel/memlayout.h"
+#include "kernel/panic.h"
+#include "kernel/power.h"
+#include "kernel/riscv.h"
+#include "kernel/sched.h"
+#include "kernel/signal_hooks.h"
+#include "kernel/string.h"
+#include "kernel/textbuf.h"
+#include "kernel/timer.h"
+#include "kernel/uaccess.h"
+#include "kernel/uvm.h"
+
+struct proc proc_table[NPROC];
+static struct context scheduler_ctx;
+static struct proc *current;
+static struct proc *init_proc;
+static int next_pid = 1;
+static bool running;
+
+void swtch(struct context *old, struct context *new);
+void fp_save(struct fpstate *fp);
+void fp_restore(const struct fpstate *fp);
+void user_return_entry(void); /* trapvec.S: return to user mode from p->tf */
+extern struct task *boot_task_ptr;
+
+struct proc *proc_current(void)
+{
+    return current;
+}
+
+bool scheduler_running(void)
+{
+    return running;
+}
+
+const char *proc_state_name(enum proc_state s)
+{
+    static const char *const names[] = { "unused", "embryo", "runnable", "running",
+                                         "sleeping", "zombie" };
+    return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
+}
+
+/* ---- sleep and wakeup (kernel/sched.h) ------------------------------------ */
+
+void sched_sleep(const void *chan)
+{
+    struct proc *p = current;
+    if (!p) {
+        /* Boot, or the scheduler's own context: wait for an interrupt. */
+        wfi();
+        csr_set(sstatus, SSTATUS_SIE);
+        csr_clear(sstatus, SSTATUS_SIE);
+        return;
+    }
+    p->chan = chan;
+    p->state = PROC_SLEEPING;
+    swtch(&p->ctx, &scheduler_ctx);
+    p->chan = NULL;
+}
+
+void sched_wakeup(const void *chan)
+{
+    uint64_t flags = irq_save();
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &proc_table[i];
+        if (p->state == PROC_SLEEPING && p->chan == chan)
+            p->state = PROC_RUNNABLE;
+    }
+    irq_restore(flags);
+}
+
+void proc_yield(void)
+{
+    uint64_t flags = irq_save();
+    current->state = PROC_RUNNABLE;
+    swtch(&current->ctx, &scheduler_ctx);
+    irq_restore(flags);
+}
+
+void proc_tick(bool from_user)
+{
+    struct proc *p = current;
+    if (p) {
+        if (from_user)
+            p->user_ticks++;
+        else
+            p->sys_ticks++;
+    }
+    uint64_t now = uptime_ns();
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *q = &proc_table[i];
+        if (q->state == PROC_SLEEPING && q->wake_ns && q->wake_ns <= now) {
+            q->wake_ns = 0;
+            q->state = PROC_RUNNABLE;
+        }
+    }
+}
+
+/* ---- the scheduler -------------------------------------------------------- */
+
+void scheduler(void)
+{
+    running = true;
+    int last = 0;
+    for (;;) {
+        csr_clear(sstatus, SSTATUS_SIE);
+        struct proc *p = NULL;
+        for (int i = 1; i <= NPROC; i++) {
+            struct proc *q = &proc_table[(last + i) % NPROC];
+            if (q->state == PROC_RUNNABLE) {
+                p = q;
+                last = (int)(q - proc_table);
+                break;
+            }
+        }
+        if (!p) {
+            /* Idle: wait for an interrupt to make something runnable. */
+            wfi();
+            csr_set(sstatus, SSTATUS_SIE);
+            continue;
+        }
+        p->state = PROC_RUNNING;
+        current = p;
+        current_task = &p->task;
+        vm_activate(p->pagetable);
+        fp_restore(&p->fp);
+        swtch(&scheduler_ctx, &p->ctx);
+        fp_save(&p->fp);
+        current = NULL;
+        current_task = boot_task_ptr;
+    }
+}
+
+/* ---- creating processes --------------------------------------------------- */
+
+static struct proc *proc_alloc(void)
+{
+    uint64_t flags = irq_save();
+    struct proc *p = NULL;
+    for (int i = 0; i < NPROC; i++) {
+        if (proc_table[i].state == PROC_UNUSED) {
+            p = &proc_table[i];
+            memset(p, 0, sizeof *p);
+            p->state = PROC_EMBRYO;
+            p->pid = next_pid++;
+            break;
+        }
+    }
+    irq_restore(flags);
+    if (!p)
+        return NULL;
+    if (kstack_alloc(&p->task.stack) < 0) {
+        p->state = PROC_UNUSED;
+        return NULL;
+    }
+    p->tf = (struct trap_frame *)(p->task.stack.hi - TRAP_FRAME_SIZE);
+    memset(p->tf, 0, TRAP_FRAME_SIZE);
+    /* First run: swtch "returns" into user_return_entry with sp = tf. */
+    p->ctx.ra = (uint64_t)user_return_entry;
+    p->ctx.sp = (uint64_t)p->tf;
+    p->start_ns = uptime_ns();
+    strlcpy(p->cwd, "/", sizeof p->cwd);
+    return p;
+}
+
+static void proc_free_slot(struct proc *p)
+{
+    if (p->task.stack.hi)
+        kstack_free(&p->task.stack);
+    uint64_t flags = irq_save();
+    p->state = PROC_UNUSED;
+    p->pid = 0;
+    irq_restore(flags);
+}
+
+int exec_image(struct proc *p, const char *path, char *const argv[], char *const envp[]);
+
+/* A new process running path, with the given descriptors and cwd. */
+static int spawn_process(const char *path, char *const argv[], char *const envp[],
+                         const struct fdtable *files, const char *cwd, struct proc *parent)
+{
+    struct proc *p = proc_alloc();
+    if (!p)
+        return -EAGAIN;
+    int err = exec_image(p, path, argv, envp);
+    if (err) {
+        proc_free_slot(p);
+        return err;
+    }
+    fdtable_copy(&p->files, files);
+    strlcpy(p->cwd, cwd, sizeof p->cwd);
+    p->parent = parent;
+    uint64_t flags = irq_save();
+    p->state = PROC_RUNNABLE;
+    irq_restore(flags);
+    return p->pid;
+}
+
+int proc_create_init(const char *path, const char *const argv[])
+{
+    /* fds 0, 1, 2: the console. */
+    struct file *con;
+    int err = vfs_open("/dev/console", O_RDWR, 0, &con);
+    if (err)
+        return err;
+    struct fdtable files = { .fd = { con, con, con } };
+    char *const envp[] = { "PATH=/bin", "HOME=/", NULL };
+    int pid = spawn_process(path, (char *const *)argv, envp, &files, "/", NULL);
+    file_put(con);
+    if (pid < 0)
+        return pid;
+    for (int i = 0; i < NPROC; i++)
+        if (proc_table[i].pid == pid)
+            init_proc = &proc_table[i];
+    return 0;
+}
+
+int proc_spawn(const char *path, char *const argv[], char *const envp[])
+{
+    struct proc *p = current;
+    return spawn_process(path, argv, envp, &p->files, p->cwd, p);
+}
+
+int proc_fork(void)
+{
+    struct proc *parent = current, *c = proc_alloc();
+    if (!c)
+        return -EAGAIN;
+    c->pagetable = vm_create();
+    if (!c->pagetable || uvm_copy(parent->pagetable, c->pagetable, PAGE_OWNER_PROC(c->pid)) < 0) {
+        if (c->pagetable)
+            uvm_destroy(c->pagetable);
+        proc_free_slot(c);
+        return -ENOMEM;
+    }
+    *c->tf = *parent->tf;
+    c->tf->regs[10] = 0; /* fork returns 0 in the child */
+    fp_save(&c->fp);     /* the parent's FP registers are live in the hart */
+    c->heap_start = parent->heap_start;
+    c->brk = parent->brk;
+    c->stack_lo = parent->stack_lo;
+    c->mmap_next = parent->mmap_next;
+    fdtable_copy(&c->files, &parent->files);
+    memcpy(c->cwd, parent->cwd, sizeof c->cwd);
+    memcpy(c->task.name, parent->task.name, sizeof c->task.name);
+    c->parent = parent;
+    uint64_t flags = irq_save();
+    c->state = PROC_RUNNABLE;
+    irq_restore(flags);
+    return c->pid;
+}
+
+/* ---- ending processes ------------------------------------------------------ */
+
+void proc_exit(int wait_status)
+{
+    struct proc *p = current;
+    if (p == init_proc) {
+        int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+        klog("init exited with status %d; powering off\n", code);
+        power_off(code);
+    }
+    fdtable_close_all(&p->files);
+    vm_activate(kernel_pagetable);
+    uvm_destroy(p->pagetable);
+    p->pagetable = NULL;
+    if (console_get_foreground() == p->pid)
+        console_set_foreground(0);
+
+    csr_clear(sstatus, SSTATUS_SIE);
+    bool orphan_zombies = false;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *q = &proc_table[i];
+        if (q->state != PROC_UNUSED && q->parent == p) {
+            q->parent = init_proc;
+            orphan_zombies |= q->state == PROC_ZOMBIE;
+        }
+    }
+    if (orphan_zombies)
+        sched_wakeup(init_proc);
+    p->wait_status = wait_status;
+    p->state = PROC_ZOMBIE;
+    sched_wakeup(p->parent);
+    swtch(&p->ctx, &scheduler_ctx);
+    panic("a zombie ran again");
+}
+
+int proc_wait(int pid, uint64_t user_status, int options)
+{
+    struct proc *p = current;
+    uint64_t flags = irq_save();
+    for (;;) {
+        bool have_children = false;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *q = &proc_table[i];
+            if (q->state == PROC_UNUSED || q->parent != p || (pid > 0 && q->pid != pid))
+                continue;
+            have_children = true;
+            if (q->state != PROC_ZOMBIE)
+                continue;
+            int child = q->pid, status = q->wait_status;
+            irq_restore(flags);
+            proc_free_slot(q);
+            if (user_status && copy_to_user(user_status, &status, sizeof status) < 0)
+                return -EFAULT;
+            return child;
+        }
+        if (!have_children) {
+            irq_restore(flags);
+            return -ECHILD;
+        }
+        if (options & WNOHANG) {
+            irq_restore(flags);
+            return 0;
+        }
+        if (p->killed) {
+            irq_restore(flags);
+            return -EINTR;
+        }
+        sched_sleep(p);
+    }
+}
+
+int proc_kill(int pid, int sig)
+{
+    if (sig < 0 || sig >= NSIG)
+        return -EINVAL;
+    uint64_t flags = irq_save();
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *q = &proc_table[i];
+        if (q->pid == pid && q->state != PROC_UNUSED && q->state != PROC_EMBRYO) {
+            if (sig && q->state != PROC_ZOMBIE) {
+                q->killed = sig;
+                if (q->state == PROC_SLEEPING)
+                    q->state = PROC_RUNNABLE; /* interrupt its wait */
+            }
+            irq_restore(flags);
+            return 0;
+        }
+    }
+    irq_restore(flags);
+    return -ESRCH;
+}
+
+/* ---- hooks for the console (kernel/signal_hooks.h) ------------------------- */
+
+void signal_send_from_console(int pid, int sig)
+{
+    proc_kill(pid, sig);
+}
+
+bool signal_pending_for_current(void)
+{
+    return current && current->killed;
+}
+
+void proc_format_table(struct textbuf *tb)
+{
+    tb_printf(tb, "  PID  PPID STATE     UTIME  STIME  MEM(KiB) NAME\n");
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &proc_table[i];
+        if (p->state == PROC_UNUSED || p->state == PROC_EMBRYO)
+            continue;
+        tb_printf(tb, "%5d %5d %-9s %5lu  %5lu  %8lu %s\n", p->pid,
+                  p->parent ? p->parent->pid : 0, proc_state_name(p->state), p->user_ticks,
+                  p->sys_ticks, p->pagetable ? uvm_count_pages(p->pagetable) * 4 : 0,
+                  p->task.name);
+    }
+}

@@ -1,0 +1,97 @@
+/*
+ * kernel/proc.h — processes and the scheduler.
+ *
+ * A process is a task (name, kernel stack: kernel/task.h) plus a user
+ * address space, user registers, open files and a place in the family tree.
+ * Its user registers live in a trap frame at the top of its kernel stack
+ * (p->tf); while it runs in user mode sscratch holds that stack's top.
+ *
+ * Scheduling: round-robin over the process table. The scheduler loop runs
+ * on the boot stack and is also the idle task: with nothing runnable it
+ * waits in wfi. A process runs until it sleeps, exits or is preempted by
+ * the timer tick — preemption happens only when the tick interrupts user
+ * mode; kernel code is never preempted, so kernel data needs locking only
+ * against interrupt handlers (interrupts off) and across sleeps
+ * (sleeplock). CPU time is accounted per process in ticks, split into user
+ * and system time.
+ *
+ * Lifecycle: proc_create_init() makes pid 1 from /bin/init; fork copies the
+ * address space; exec replaces it; exit frees the address space and files
+ * at once and leaves a zombie with its status until the parent's wait4
+ * reaps it (and frees its kernel stack). Orphans are given to init.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fs/vfs.h"
+#include "kernel/task.h"
+#include "kernel/trap.h"
+#include "kernel/vm.h"
+
+#define NPROC 64
+#define PROC_CWD_MAX 256
+
+enum proc_state { PROC_UNUSED, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING,
+                  PROC_ZOMBIE };
+
+struct context {
+    uint64_t ra, sp, s[12];
+};
+
+struct fpstate {
+    uint64_t f[32];
+    uint64_t fcsr;
+};
+
+struct proc {
+    struct task task;           /* first: current_task points here */
+    int pid;
+    enum proc_state state;
+    struct proc *parent;
+    struct context ctx;
+    struct fpstate fp;
+    struct trap_frame *tf;
+    pte_t *pagetable;
+    uint64_t heap_start, brk;   /* [heap_start, brk) is the heap */
+    uint64_t stack_lo;          /* lowest mapped stack page */
+    uint64_t mmap_next;         /* where the next anonymous mmap goes */
+    const void *chan;           /* what a sleeping process waits for */
+    int killed;                 /* signal that will end it, or 0 */
+    int wait_status;            /* for the parent: W_EXITCODE(...) */
+    struct fdtable files;
+    char cwd[PROC_CWD_MAX];
+    uint64_t user_ticks, sys_ticks;
+    uint64_t start_ns;
+    uint64_t wake_ns;           /* nanosleep deadline */
+};
+
+extern struct proc proc_table[NPROC];
+
+struct proc *proc_current(void);
+/* Starts the first process: /bin/init with argv (NULL-terminated). */
+int proc_create_init(const char *path, const char *const argv[]);
+__attribute__((noreturn)) void scheduler(void);
+void proc_yield(void);
+/* True while the scheduler is running processes (sleep then switches). */
+bool scheduler_running(void);
+
+int proc_fork(void);
+/* fork + exec in one: a child running path, sharing our descriptors. */
+int proc_spawn(const char *path, char *const argv[], char *const envp[]);
+__attribute__((noreturn)) void proc_exit(int wait_status);
+int proc_wait(int pid, uint64_t user_status, int options);
+int proc_kill(int pid, int sig);
+/* Wake processes whose nanosleep deadline has passed (timer tick). */
+void proc_tick(bool from_user);
+struct textbuf;
+/* ps: one line per process (UTIME/STIME in 10 ms ticks). */
+void proc_format_table(struct textbuf *tb);
+const char *proc_state_name(enum proc_state s);
+
+/* exec.c: replace the current image; argv/envp are kernel copies. */
+int proc_exec(const char *path, char *const argv[], char *const envp[]);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * kernel/uaccess.c — range checks around the fault-catching copy loops in
+ * probe.S (see uaccess.h).
+ */
+#include "kernel/uaccess.h"
+
+#include "kernel/errno.h"
+#include "kernel/uvm.h"
+
+long user_copy_bytes(void *dst, const void *src, size_t n);   /* probe.S */
+long user_copy_string(char *dst, const char *src, size_t max); /* probe.S */
+
+static int user_range_ok(uint64_t addr, size_t n)
+{
+    return addr + n >= addr && addr + n <= USER_TOP;
+}
+
+long copy_from_user(void *dst, uint64_t usrc, size_t n)
+{
+    if (!user_range_ok(usrc, n))
+        return -EFAULT;
+    return user_copy_bytes(dst, (const void *)usrc, n);
+}
+
+long copy_to_user(uint64_t udst, const void *src, size_t n)
+{
+    if (!user_range_ok(udst, n))
+        return -EFAULT;
+    return user_copy_bytes((void *)udst, src, n);
+}
+
+long copy_string_from_user(char *dst, uint64_t usrc, size_t max)
+{
+    if (max == 0 || usrc >= USER_TOP)
+        return -EFAULT;
+    size_t limit = USER_TOP - usrc < max ? USER_TOP - usrc : max;
+    long n = user_copy_string(dst, (const char *)usrc, limit);
+    if (n == -ENAMETOOLONG && limit < max)
+        return -EFAULT; /* ran into the end of user space */
+    return n;
+}

@@ -1,0 +1,13 @@
+/*
+ * <errno.h> — errno and the error numbers. The numbers are the kernel's
+ * (kernel/errno.h, Linux's values). errno is one plain int: user processes
+ * have a single thread. System call wrappers set it only on failure.
+ */
+#ifndef _ERRNO_H
+#define _ERRNO_H
+
+#include "kernel/errno.h"
+
+extern int errno;
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * <fcntl.h> — open() and its flags (values from kernel/abi.h).
+ * The mode argument is read only with O_CREAT.
+ */
+#ifndef _FCNTL_H
+#define _FCNTL_H
+
+#include <sys/types.h>
+#include "kernel/abi.h"
+
+int open(const char *path, int flags, ...);
+int creat(const char *path, mode_t mode);
+
+#endif

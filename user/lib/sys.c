@@ -1,0 +1,213 @@
+/*
+ * user/lib/sys.c — one C wrapper per system call (kernel/syscall_numbers.h,
+ * docs/syscalls.md): pass the arguments through __syscall6 and turn a
+ * -errno result into -1 with errno set (syscall_result). Nothing else lives
+ * here; conveniences built on these are in unistd.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "user/lib/libc_internal.h"
+
+long syscall_result(long raw)
+{
+    if (raw < 0 && raw >= -SYSCALL_MAX_ERRNO) {
+        errno = (int)-raw;
+        return -1;
+    }
+    return raw;
+}
+
+__attribute__((noreturn)) void _exit(int status)
+{
+    SYSCALL1(SYS_exit, status);
+    for (;;)
+        ;       /* the kernel does not return from exit */
+}
+
+pid_t fork(void) { return (pid_t)syscall_result(SYSCALL0(SYS_fork)); }
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+    return (int)syscall_result(SYSCALL3(SYS_execve, path, argv, envp));
+}
+
+pid_t spawn(const char *path, char *const argv[], char *const envp[])
+{
+    return (pid_t)syscall_result(SYSCALL3(SYS_spawn, path, argv, envp));
+}
+
+pid_t wait4(pid_t pid, int *status, int options, void *rusage)
+{
+    return (pid_t)syscall_result(SYSCALL4(SYS_wait4, pid, status, options, rusage));
+}
+
+pid_t getpid(void) { return (pid_t)syscall_result(SYSCALL0(SYS_getpid)); }
+pid_t getppid(void) { return (pid_t)syscall_result(SYSCALL0(SYS_getppid)); }
+
+int kill(pid_t pid, int sig)
+{
+    return (int)syscall_result(SYSCALL2(SYS_kill, pid, sig));
+}
+
+/* The kernel's brk returns the break after the call (unchanged on failure),
+ * so success is "it moved where we asked". */
+int brk(void *addr)
+{
+    long now = SYSCALL1(SYS_brk, addr);
+    if (now != (long)(uintptr_t)addr) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
+void *sbrk(intptr_t increment)
+{
+    uintptr_t old = (uintptr_t)SYSCALL1(SYS_brk, 0);
+    if (increment == 0)
+        return (void *)old;
+    uintptr_t want = old + (uintptr_t)increment;
+    if ((increment > 0 && want < old) || (increment < 0 && want > old)
+        || (uintptr_t)SYSCALL1(SYS_brk, want) != want) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    return (void *)old;
+}
+
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+    long r = syscall_result(SYSCALL6(SYS_mmap, addr, length, prot, flags, fd, offset));
+    return r == -1 ? MAP_FAILED : (void *)r;
+}
+
+int munmap(void *addr, size_t length)
+{
+    return (int)syscall_result(SYSCALL2(SYS_munmap, addr, length));
+}
+
+int open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    return (int)syscall_result(SYSCALL3(SYS_open, path, flags, mode));
+}
+
+int close(int fd) { return (int)syscall_result(SYSCALL1(SYS_close, fd)); }
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+    return syscall_result(SYSCALL3(SYS_read, fd, buf, n));
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    return syscall_result(SYSCALL3(SYS_write, fd, buf, n));
+}
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+    return syscall_result(SYSCALL3(SYS_lseek, fd, offset, whence));
+}
+
+int fstat(int fd, struct stat *st)
+{
+    return (int)syscall_result(SYSCALL2(SYS_fstat, fd, st));
+}
+
+int stat(const char *restrict path, struct stat *restrict st)
+{
+    return (int)syscall_result(SYSCALL2(SYS_stat, path, st));
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    return (int)syscall_result(SYSCALL2(SYS_mkdir, path, mode));
+}
+
+int unlink(const char *path) { return (int)syscall_result(SYSCALL1(SYS_unlink, path)); }
+int rmdir(const char *path) { return (int)syscall_result(SYSCALL1(SYS_rmdir, path)); }
+
+int rename(const char *from, const char *to)
+{
+    return (int)syscall_result(SYSCALL2(SYS_rename, from, to));
+}
+
+long getdents(int fd, void *buf, size_t size)
+{
+    return syscall_result(SYSCALL3(SYS_getdents, fd, buf, size));
+}
+
+int chdir(const char *path) { return (int)syscall_result(SYSCALL1(SYS_chdir, path)); }
+
+/* The kernel returns the length including the NUL; C wants the buffer. */
+char *getcwd(char *buf, size_t size)
+{
+    return syscall_result(SYSCALL2(SYS_getcwd, buf, size)) < 0 ? NULL : buf;
+}
+
+int dup(int fd) { return (int)syscall_result(SYSCALL1(SYS_dup, fd)); }
+int dup2(int fd, int to) { return (int)syscall_result(SYSCALL2(SYS_dup2, fd, to)); }
+int pipe(int fds[2]) { return (int)syscall_result(SYSCALL1(SYS_pipe, fds)); }
+
+/* Every request takes at most one argument: an integer or a pointer. */
+int ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    va_start(ap, request);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    return (int)syscall_result(SYSCALL3(SYS_ioctl, fd, request, arg));
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    return (int)syscall_result(SYSCALL2(SYS_nanosleep, req, rem));
+}
+
+int clock_gettime(clockid_t clock, struct timespec *ts)
+{
+    return (int)syscall_result(SYSCALL2(SYS_clock_gettime, clock, ts));
+}
+
+int uname(struct utsname *u) { return (int)syscall_result(SYSCALL1(SYS_uname, u)); }
+
+int reboot(unsigned cmd, int arg)
+{
+    return (int)syscall_result(SYSCALL2(SYS_reboot, cmd, arg));
+}
+
+int ftruncate(int fd, off_t length)
+{
+    return (int)syscall_result(SYSCALL2(SYS_ftruncate, fd, length));
+}
+
+int truncate(const char *path, off_t length)
+{
+    return (int)syscall_result(SYSCALL2(SYS_truncate, path, length));
+}
+
+unsigned alarm(unsigned seconds)
+{
+    return (unsigned)syscall_result(SYSCALL1(SYS_alarm, seconds));
+}
+
+int sched_yield(void) { return (int)syscall_result(SYSCALL0(SYS_sched_yield)); }

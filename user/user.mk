@@ -1,0 +1,98 @@
+# user/user.mk — user space: the C library and the programs. Included by
+# the top-level Makefile.
+#
+#   $(BUILD)/user/libc.a        user/lib/*.c *.S (except crt0.S) + kernel/fmt.c
+#   $(BUILD)/user/crt0.o        _start, linked first into every program
+#   $(BUILD)/user/bin/NAME      one static program per name in USER_PROGRAMS,
+#                               from user/NAME.c or user/NAME/*.c
+#
+# Programs are listed by hand (USER_PROGRAMS += NAME, in this file: the
+# rules are generated when it is read), not discovered: a
+# directory like user/player/ holds shared code before it holds a program.
+# The binaries are appended to DISK_BIN_FILES (fs/disk.mk copies them into
+# /bin; it must read that list lazily or be included after this file) and
+# to TEST_EXTRA_PREREQS, so `make test` builds them.
+#
+# Code is rv64gc/lp64d: user programs may use the FPU, so the kernel must
+# enable sstatus.FS for user mode and save the f registers on a switch.
+# Linked with user/user.ld (layout there) and libgcc, whose default
+# multilib in Debian's riscv64-unknown-elf-gcc is rv64imafdc/lp64d.
+# Sections per function plus --gc-sections keep unused libc code out.
+
+USER_PROGRAMS += hello
+# The userland (init, the shell, the tools, usertests); sort drops a name
+# listed twice, which would generate its rule twice.
+USER_PROGRAMS := $(sort $(USER_PROGRAMS) init sh ls cat echo mkdir rm mv cp ps \
+	kill meminfo free sleep wc cksum hexdump poweroff true false pwd usertests)
+
+# Extra sources a program links besides its own: shared pure code from
+# elsewhere in the tree (one implementation of each mechanism), e.g. cksum
+# uses the kernel's CRC. USER_EXTRA_SRCS_NAME lists them; each needs an
+# object rule below.
+USER_EXTRA_SRCS_cksum := kernel/cksum.c
+
+UCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
+	-march=rv64gc -mabi=lp64d -mcmodel=medany -fno-omit-frame-pointer \
+	-ffunction-sections -fdata-sections \
+	-Wall -Wextra -Werror -isystem user/lib/include -I. -MMD -MP
+# The libc's own loops (memset, memcpy...) must not be "optimised" into
+# calls to themselves.
+ULIBCFLAGS := $(UCFLAGS) -fno-tree-loop-distribute-patterns
+ULDFLAGS := -nostdlib -static -T user/user.ld -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -Wl,--gc-sections
+ULIBGCC = $(shell $(KCC) -march=rv64gc -mabi=lp64d -print-libgcc-file-name)
+
+ULIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S))) kernel/fmt.c
+ULIB_OBJS := $(patsubst %,$(BUILD)/user/obj/%.o,$(ULIB_SRCS))
+ULIBC := $(BUILD)/user/libc.a
+UCRT0 := $(BUILD)/user/crt0.o
+
+USER_BINS := $(foreach p,$(USER_PROGRAMS),$(BUILD)/user/bin/$(p))
+DISK_BIN_FILES += $(USER_BINS)
+TEST_EXTRA_PREREQS += $(USER_BINS)
+
+.PHONY: user
+user: $(USER_BINS)
+
+$(BUILD)/user/obj/user/lib/%.c.o: user/lib/%.c | deps
+	@mkdir -p $(@D)
+	$(KCC) $(ULIBCFLAGS) -c $< -o $@
+
+$(BUILD)/user/obj/user/lib/%.S.o: user/lib/%.S | deps
+	@mkdir -p $(@D)
+	$(KCC) $(ULIBCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(BUILD)/user/obj/kernel/fmt.c.o: kernel/fmt.c | deps
+	@mkdir -p $(@D)
+	$(KCC) $(ULIBCFLAGS) -c $< -o $@
+
+# Shared kernel sources a program links (USER_EXTRA_SRCS_NAME).
+$(BUILD)/user/obj/kernel/cksum.c.o: kernel/cksum.c | deps
+	@mkdir -p $(@D)
+	$(KCC) $(ULIBCFLAGS) -c $< -o $@
+
+# Program sources (user/NAME.c, user/NAME/*.c), compiled with UCFLAGS.
+$(BUILD)/user/obj/user/%.c.o: user/%.c | deps
+	@mkdir -p $(@D)
+	$(KCC) $(UCFLAGS) -c $< -o $@
+
+$(UCRT0): $(BUILD)/user/obj/user/lib/crt0.S.o
+	cp $< $@
+
+$(ULIBC): $(ULIB_OBJS)
+	@rm -f $@
+	$(CROSS)ar rcs $@ $^
+
+user_prog_srcs = $(wildcard user/$(1).c user/$(1)/*.c) $(USER_EXTRA_SRCS_$(1))
+define user_prog_rule
+$(BUILD)/user/bin/$(1): $(patsubst %,$(BUILD)/user/obj/%.o,$(call user_prog_srcs,$(1))) \
+		$(UCRT0) $(ULIBC) user/user.ld
+	@mkdir -p $$(@D)
+	$(KCC) $(UCFLAGS) $(ULDFLAGS) -o $$@ $(UCRT0) \
+	    $(patsubst %,$(BUILD)/user/obj/%.o,$(call user_prog_srcs,$(1))) \
+	    -Wl,--start-group $(ULIBC) $$(ULIBGCC) -Wl,--end-group
+endef
+$(foreach p,$(USER_PROGRAMS),$(eval $(call user_prog_rule,$(p))))
+
+-include $(ULIB_OBJS:.o=.d) $(BUILD)/user/obj/user/lib/crt0.S.d
+-include $(foreach p,$(USER_PROGRAMS),$(patsubst %,$(BUILD)/user/obj/%.d,$(call user_prog_srcs,$(p))))
