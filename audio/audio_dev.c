@@ -5,6 +5,8 @@
  * One opener at a time. The format (S16LE, 44100/48000 Hz, 1-2 channels) is
  * set by ioctl(AUDIO_SET_FORMAT) before the first write, default 44100 Hz
  * stereo. Writes block while the 64 KiB ring is full (O_NONBLOCK: EAGAIN).
+ * AUDIO_DRAIN returns once everything written has been completed by the
+ * device and the latency estimate has passed, i.e. when it has been heard.
  * Playback starts once AUDIO_PRIME periods are queued (or on drain), so
  * the first periods are real samples, not underrun silence. INFLIGHT
  * 10 ms periods are kept at the device; each completion (interrupt) hands
@@ -25,6 +27,7 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kalloc.h"
+#include "kernel/proc.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/signal_hooks.h"
@@ -272,7 +275,11 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         return (int)copy_to_user(arg, &c, sizeof c);
     }
     case AUDIO_DRAIN: {
+        /* Completed periods are in the host's mixer, not yet heard: wait
+         * the latency estimate too, so "drained" means "played". */
         int err = wait_drained();
+        if (!err)
+            err = proc_sleep_until(uptime_ns() + A.pcm.latency_ns);
         if (!err)
             err = stop_playback();
         return err;
@@ -318,7 +325,8 @@ static void audio_release(struct file *f)
             irq_restore(flags);
             virtio_snd_start();
         }
-        wait_drained();
+        if (wait_drained() == 0)
+            proc_sleep_until(uptime_ns() + A.pcm.latency_ns);
         stop_playback();
         virtio_snd_release();
         struct pcm_stats s = *pcm_stats(&A.pcm);

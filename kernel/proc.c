@@ -91,6 +91,29 @@ void proc_yield(void)
     irq_restore(flags);
 }
 
+int proc_sleep_until(uint64_t deadline_ns)
+{
+    struct proc *p = current;
+    int result = 0;
+    uint64_t flags = irq_save();
+    while (uptime_ns() < deadline_ns) {
+        if (!p) {
+            sched_sleep(NULL); /* boot: wait for the next interrupt (tick) */
+            continue;
+        }
+        if (p->killed) {
+            result = -EINTR;
+            break;
+        }
+        p->wake_ns = deadline_ns;
+        sched_sleep(&p->wake_ns);
+    }
+    if (p)
+        p->wake_ns = 0;
+    irq_restore(flags);
+    return result;
+}
+
 void proc_tick(bool from_user)
 {
     struct proc *p = current;

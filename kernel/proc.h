@@ -75,6 +75,9 @@ struct proc *proc_current(void);
 int proc_create_init(const char *path, const char *const argv[]);
 __attribute__((noreturn)) void scheduler(void);
 void proc_yield(void);
+/* Sleeps until uptime_ns() >= deadline (10 ms tick resolution); 0, or
+ * -EINTR when the process is killed meanwhile. */
+int proc_sleep_until(uint64_t deadline_ns);
 /* True while the scheduler is running processes (sleep then switches). */
 bool scheduler_running(void);
 

@@ -17,13 +17,29 @@
 
 #define BOUNCE (64 * 1024)
 
-/* A user path, copied and made absolute; caller kfree()s *out. */
-static long user_path(uint64_t upath, char **out)
+/* Does the path as written end in "." or ".." (before normalization
+ * erases them)? rmdir and rename must refuse those (POSIX: EINVAL). */
+static bool ends_in_dot(const char *raw, size_t len)
+{
+    while (len > 1 && raw[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && raw[start - 1] != '/')
+        start--;
+    size_t n = len - start;
+    return (n == 1 && raw[start] == '.') || (n == 2 && raw[start] == '.' && raw[start + 1] == '.');
+}
+
+/* A user path, copied and made absolute; caller kfree()s *out. With
+ * no_dot, a path whose last component is "." or ".." is -EINVAL. */
+static long user_path_checked(uint64_t upath, char **out, bool no_dot)
 {
     char *raw = kmalloc(2 * PATH_MAX);
     if (!raw)
         return -ENOMEM;
     long n = copy_string_from_user(raw, upath, PATH_MAX);
+    if (n >= 0 && no_dot && ends_in_dot(raw, (size_t)n))
+        n = -EINVAL;
     if (n >= 0)
         n = path_resolve(proc_current()->cwd, raw, raw + PATH_MAX, PATH_MAX);
     if (n < 0) {
@@ -33,6 +49,11 @@ static long user_path(uint64_t upath, char **out)
     memmove(raw, raw + PATH_MAX, (size_t)n + 1);
     *out = raw;
     return 0;
+}
+
+static long user_path(uint64_t upath, char **out)
+{
+    return user_path_checked(upath, out, false);
 }
 
 static struct file *get_fd(uint64_t fd)
@@ -86,6 +107,10 @@ long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, 
             break;
         }
         if (got > 0 && copy_to_user(ubuf + (uint64_t)total, buf, (size_t)got) < 0) {
+            /* Nothing of this piece reached the caller: a file's offset
+             * must not move past it (devices and pipes cannot un-read). */
+            if (f->kind == FILE_INODE)
+                f->off -= (uint64_t)got;
             total = total ? total : -EFAULT;
             break;
         }
@@ -207,7 +232,13 @@ long sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 long sys_rmdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    return with_path(upath, op_rmdir, 0);
+    char *path;
+    long err = user_path_checked(upath, &path, true);
+    if (err)
+        return err;
+    err = op_rmdir(path, 0);
+    kfree(path);
+    return err;
 }
 
 long sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -226,10 +257,10 @@ long sys_rename(uint64_t ufrom, uint64_t uto, uint64_t a2, uint64_t a3, uint64_t
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
     char *from, *to;
-    long err = user_path(ufrom, &from);
+    long err = user_path_checked(ufrom, &from, true);
     if (err)
         return err;
-    err = user_path(uto, &to);
+    err = user_path_checked(uto, &to, true);
     if (!err) {
         err = vfs_rename(from, to);
         kfree(to);

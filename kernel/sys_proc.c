@@ -213,20 +213,8 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint6
         return -EFAULT;
     if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
         return -EINVAL;
-    struct proc *p = proc_current();
     uint64_t deadline = uptime_ns() + (uint64_t)req.tv_sec * 1000000000ULL + (uint64_t)req.tv_nsec;
-    long result = 0;
-    uint64_t flags = irq_save();
-    while (uptime_ns() < deadline) {
-        if (p->killed) {
-            result = -EINTR;
-            break;
-        }
-        p->wake_ns = deadline;
-        sched_sleep(&p->wake_ns);
-    }
-    p->wake_ns = 0;
-    irq_restore(flags);
+    long result = proc_sleep_until(deadline);
     if (result == -EINTR && urem) {
         uint64_t now = uptime_ns(), left = deadline > now ? deadline - now : 0;
         struct timespec rem = { (int64_t)(left / 1000000000ULL), (int64_t)(left % 1000000000ULL) };

@@ -127,12 +127,18 @@ int main(int argc, char **argv)
         written += (uint64_t)got;
         left -= (uint64_t)got;
         if (written == pause_at) {
-            /* Let what was written start playing, then pause. */
-            ioctl(audio, AUDIO_RESUME, 0);
+            /* Let what was written start playing, then pause; the clock
+             * must stand still while paused. */
+            struct audio_clock before, after;
             sleep_seconds(0.2);
             ioctl(audio, AUDIO_PAUSE, 0);
+            ioctl(audio, AUDIO_GET_CLOCK, &before);
             sleep_seconds(pause_for);
+            ioctl(audio, AUDIO_GET_CLOCK, &after);
             ioctl(audio, AUDIO_RESUME, 0);
+            printf("aplay: paused %d ms at clock frame %llu; clock after the pause %llu\n",
+                   (int)(pause_for * 1000), (unsigned long long)before.frames_played,
+                   (unsigned long long)after.frames_played);
         }
     }
     if (ioctl(audio, AUDIO_DRAIN, 0) < 0) {

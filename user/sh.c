@@ -28,11 +28,13 @@
  * (128 + signal if it was killed). On a terminal, a job's last process is
  * the console's foreground process while it runs (^C goes to it); while
  * the shell waits for input there is none, so ^C only clears the line.
+ * After each job the console's mode is put back as the shell found it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -617,6 +619,16 @@ static void set_foreground(int pid)
         ioctl(0, TIOCSPGRP, &pid);
 }
 
+/* The console's line-discipline flags when the shell started: a job that
+ * switched the console to raw mode and died does not leave it so. */
+static int console_mode = -1;
+
+static void restore_console_mode(void)
+{
+    if (interactive && console_mode >= 0)
+        ioctl(0, TIOCSMODE, (void *)(uintptr_t)console_mode);
+}
+
 static int run_pipeline(const struct parsed_line *pl, const struct pipeline *p)
 {
     const struct command *cmds = &pl->commands[p->first_command];
@@ -681,9 +693,12 @@ static int run_pipeline(const struct parsed_line *pl, const struct pipeline *p)
     int status = 1;             /* a pipeline cut short by fork/pipe failure */
     if (started == n) {
         set_foreground(pids[n - 1]);
-        int ws;
-        while (waitpid(pids[n - 1], &ws, 0) < 0 && errno == EINTR)
+        int ws = W_EXITCODE(1, 0);
+        pid_t got;
+        while ((got = waitpid(pids[n - 1], &ws, 0)) < 0 && errno == EINTR)
             ;
+        if (got < 0)
+            fprintf(stderr, "sh: wait: %s\n", strerror(errno));
         status = status_of(ws);
         /* ^C killed the job's last process: end the rest of it too. */
         if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGINT)
@@ -698,6 +713,7 @@ static int run_pipeline(const struct parsed_line *pl, const struct pipeline *p)
         while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
             ;
     set_foreground(0);
+    restore_console_mode();
     for (int i = 0; i < n; i++)
         free_argv(argvs[i]);
     return status;
@@ -787,7 +803,9 @@ int main(int argc, char **argv)
         return status;
     }
     interactive = isatty(0);
-    if (interactive)
+    if (interactive) {
         set_foreground(0);
+        console_mode = ioctl(0, TIOCGMODE, NULL);
+    }
     return run_stream(stdin);
 }

@@ -4,7 +4,8 @@
 #   $(BUILD)/user/libc.a        user/lib/*.c *.S (except crt0.S) + kernel/fmt.c
 #   $(BUILD)/user/crt0.o        _start, linked first into every program
 #   $(BUILD)/user/bin/NAME      one static program per name in USER_PROGRAMS,
-#                               from user/NAME.c or user/NAME/*.c
+#                               from user/NAME.c or user/NAME/*.c (plus any
+#                               USER_EXTRA_SRCS_NAME)
 #
 # Programs are listed by hand (USER_PROGRAMS += NAME, in this file: the
 # rules are generated when it is read), not discovered: a
@@ -30,6 +31,12 @@ USER_PROGRAMS := $(sort $(USER_PROGRAMS) init sh ls cat echo mkdir rm mv cp ps \
 # uses the kernel's CRC. USER_EXTRA_SRCS_NAME lists them; each needs an
 # object rule below.
 USER_EXTRA_SRCS_cksum := kernel/cksum.c
+# Sound: aplay parses WAV and tone synthesizes with the same pure code the
+# host tests check (audio/wav.c, audio/tone.c).
+USER_PROGRAMS += aplay tone
+USER_EXTRA_SRCS_aplay := audio/wav.c
+USER_EXTRA_SRCS_tone := audio/tone.c
+USER_EXTRA_SRCS_usertests := kernel/cksum.c
 
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
 	-march=rv64gc -mabi=lp64d -mcmodel=medany -fno-omit-frame-pointer \
@@ -66,7 +73,11 @@ $(BUILD)/user/obj/kernel/fmt.c.o: kernel/fmt.c | deps
 	@mkdir -p $(@D)
 	$(KCC) $(ULIBCFLAGS) -c $< -o $@
 
-# Shared kernel sources a program links (USER_EXTRA_SRCS_NAME).
+# Shared pure sources a program links (USER_EXTRA_SRCS_NAME).
+$(BUILD)/user/obj/audio/%.c.o: audio/%.c | deps
+	@mkdir -p $(@D)
+	$(KCC) $(UCFLAGS) -c $< -o $@
+
 $(BUILD)/user/obj/kernel/cksum.c.o: kernel/cksum.c | deps
 	@mkdir -p $(@D)
 	$(KCC) $(ULIBCFLAGS) -c $< -o $@

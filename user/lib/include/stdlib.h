@@ -11,6 +11,9 @@
 #define EXIT_FAILURE 1
 #define RAND_MAX     0x7fffffff
 
+/* Decimal only (no hex floats, inf or nan): see user/lib/strtod.c. */
+double strtod(const char *s, char **end);
+double atof(const char *s);
 long strtol(const char *restrict s, char **restrict end, int base);
 unsigned long strtoul(const char *restrict s, char **restrict end, int base);
 long long strtoll(const char *restrict s, char **restrict end, int base);
