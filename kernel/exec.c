@@ -156,8 +156,8 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
     if (!err && !(pt = vm_create()))
         err = -ENOMEM;
     for (int i = 0; !err && i < eh.phnum; i++) {
-        if (ph[i].type != PT_LOAD)
-            continue;
+        if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+            continue; /* an empty segment (e.g. no rodata) maps nothing */
         err = load_segment(f, pt, &ph[i], PAGE_OWNER_PROC(p->pid));
         if (!err && ph[i].vaddr + ph[i].memsz > top)
             top = ph[i].vaddr + ph[i].memsz;

@@ -157,8 +157,10 @@ def test_fb0_shows_exactly_the_presented_pattern():
         # Closing gives the screen back to the console, fully repainted.
         m.send("fbtest close\r")
         m.expect(r"fbtest: closed\r?\n")
-        img, lines = wait_screen(m, prompt_last, font=FONT)
-        assert last_text(lines)[-3:] == ["kernel> fbtest close", "fbtest: closed", "kernel>"]
+        # Presents are asynchronous: wait for the repainted screen itself.
+        closed = ["kernel> fbtest close", "fbtest: closed", "kernel>"]
+        img, lines = wait_screen(m, lambda i, l: last_text(l)[-3:] == closed, font=FONT)
+        assert last_text(lines)[-3:] == closed
         assert all(img.pixel(x, y) == PALETTE[0] for x in range(X, X + W, 7)
                    for y in range(Y, Y + H, 5))
 
