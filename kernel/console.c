@@ -14,13 +14,25 @@
 #include "kernel/timer.h"
 #include "kernel/uart16550.h"
 
+/* The last LOG_RING bytes of output, so a screen that comes up after boot
+ * messages were printed can show them (console_set_screen_sink). */
+#define LOG_RING 16384
+static char log_ring[LOG_RING];
+static size_t log_head; /* total bytes ever logged */
+
 static struct ldisc ldisc;
 static bool ldisc_ready;
 static int foreground_pid;
 static void (*screen_sink)(const char *s, size_t n);
 
+static void log_put(char c)
+{
+    log_ring[log_head++ % LOG_RING] = c;
+}
+
 static void serial_put(char c)
 {
+    log_put(c);
     if (c == '\n')
         serial_put('\r');
     if (uart_ready())
@@ -57,6 +69,20 @@ void console_set_screen_sink(void (*write)(const char *s, size_t n))
 {
     uint64_t flags = irq_save();
     screen_sink = write;
+    if (write) {
+        /* Replay what was printed before the screen existed, oldest first,
+         * starting at a line boundary. */
+        size_t start = log_head > LOG_RING ? log_head - LOG_RING : 0;
+        while (start < log_head && start > 0 && log_ring[(start - 1) % LOG_RING] != '\n')
+            start++;
+        for (size_t i = start; i < log_head;) {
+            size_t at = i % LOG_RING, n = LOG_RING - at;
+            if (n > log_head - i)
+                n = log_head - i;
+            write(log_ring + at, n);
+            i += n;
+        }
+    }
     irq_restore(flags);
 }
 
