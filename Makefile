@@ -25,6 +25,7 @@ HOSTCC ?= gcc
 KCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
 	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-pie -mno-relax \
+	-fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -I. -MMD -MP
 # DEBUG=1 (the default) poisons freed heap memory and checks it on reuse.
 DEBUG ?= 1

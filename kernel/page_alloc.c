@@ -9,6 +9,7 @@
  * host test catches with longjmp leaves the pool consistent.
  */
 #include "kernel/page_alloc.h"
+#include "kernel/bitops.h"
 #include "kernel/panic.h"
 
 #define WORD_BITS 64u
@@ -22,23 +23,6 @@ static size_t bitmap_words(size_t npages)
 static size_t round_up8(size_t n)
 {
     return (n + 7) & ~(size_t)7;
-}
-
-/* Count trailing zeros of a non-zero word; RV64IMAC has no ctz instruction
- * and the kernel does not link libgcc, so use a de Bruijn multiply there. */
-static unsigned ctz64(uint64_t x)
-{
-#if defined(__riscv) && !defined(__riscv_zbb)
-    static const uint8_t table[64] = {
-        0,  1,  2,  53, 3,  7,  54, 27, 4,  38, 41, 8,  34, 55, 48, 28,
-        62, 5,  39, 46, 44, 42, 22, 9,  24, 35, 59, 56, 49, 18, 29, 11,
-        63, 52, 6,  26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
-        51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
-    };
-    return table[((x & -x) * 0x022fdd63cc95386dULL) >> 58];
-#else
-    return (unsigned)__builtin_ctzll(x);
-#endif
 }
 
 size_t page_pool_meta_bytes(size_t npages)

@@ -2,6 +2,7 @@
 # the top-level Makefile.
 #
 #   $(BUILD)/user/libc.a        user/lib/*.c *.S (except crt0.S) + kernel/fmt.c
+#                               and kernel/string.c (shared with the kernel)
 #   $(BUILD)/user/crt0.o        _start, linked first into every program
 #   $(BUILD)/user/bin/NAME      one static program per name in USER_PROGRAMS,
 #                               from user/NAME.c or user/NAME/*.c (plus any
@@ -49,7 +50,8 @@ ULDFLAGS := -nostdlib -static -T user/user.ld -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--gc-sections
 ULIBGCC = $(shell $(KCC) -march=rv64gc -mabi=lp64d -print-libgcc-file-name)
 
-ULIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S))) kernel/fmt.c
+ULIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S))) \
+	kernel/fmt.c kernel/string.c
 ULIB_OBJS := $(patsubst %,$(BUILD)/user/obj/%.o,$(ULIB_SRCS))
 ULIBC := $(BUILD)/user/libc.a
 UCRT0 := $(BUILD)/user/crt0.o
@@ -69,7 +71,9 @@ $(BUILD)/user/obj/user/lib/%.S.o: user/lib/%.S | deps
 	@mkdir -p $(@D)
 	$(KCC) $(ULIBCFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-$(BUILD)/user/obj/kernel/fmt.c.o: kernel/fmt.c | deps
+# Pure kernel sources shared with user space: fmt.c and string.c in the
+# libc, cksum.c in the programs that list it (USER_EXTRA_SRCS_NAME).
+$(BUILD)/user/obj/kernel/%.c.o: kernel/%.c | deps
 	@mkdir -p $(@D)
 	$(KCC) $(ULIBCFLAGS) -c $< -o $@
 
@@ -78,9 +82,6 @@ $(BUILD)/user/obj/audio/%.c.o: audio/%.c | deps
 	@mkdir -p $(@D)
 	$(KCC) $(UCFLAGS) -c $< -o $@
 
-$(BUILD)/user/obj/kernel/cksum.c.o: kernel/cksum.c | deps
-	@mkdir -p $(@D)
-	$(KCC) $(ULIBCFLAGS) -c $< -o $@
 
 # Program sources (user/NAME.c, user/NAME/*.c), compiled with UCFLAGS.
 $(BUILD)/user/obj/user/%.c.o: user/%.c | deps

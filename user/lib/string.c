@@ -1,77 +1,17 @@
 /*
- * user/lib/string.c — <string.h> and <strings.h> for user programs.
+ * user/lib/string.c — <string.h> and <strings.h> for user programs, beyond
+ * the core functions shared with the kernel (kernel/string.c: memcpy,
+ * memmove, memset, memcmp, strlen, strnlen, strcmp, strncmp, strchr).
  *
- * Plain byte loops, except the word-at-a-time bulk paths of memcpy/memset,
- * which only touch bytes inside the caller's range (no reading past the end
- * of a string to find its NUL). Compiled with -fno-tree-loop-distribute-
- * patterns (user/user.mk) so gcc cannot turn these loops back into calls to
- * themselves. Pure: also built for the host unit tests (renamed, see
+ * Plain byte loops (no reading past the end of a string to find its NUL).
+ * Compiled with -fno-tree-loop-distribute-patterns (user/user.mk) so gcc
+ * cannot turn these loops back into calls to themselves. Pure: also built for the host unit tests (renamed, see
  * tests/unit/test_libc_names.h).
  */
 #include <string.h>
 #include <strings.h>
 #include <stdint.h>
 #include <stdlib.h>
-
-/* A 64-bit word that may alias any other type (the bulk paths below read
- * and write chars through it). */
-typedef uint64_t __attribute__((may_alias)) word_t;
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    /* Word copies only when both sides can become aligned together. */
-    if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
-        while (n && ((uintptr_t)d & 7)) {
-            *d++ = *s++;
-            n--;
-        }
-        for (; n >= 8; n -= 8, d += 8, s += 8)
-            *(word_t *)d = *(const word_t *)s;
-    }
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d == s || n == 0)
-        return dst;
-    /* Copying forwards is safe unless dst starts inside src. */
-    if (d < s || d >= s + n)
-        return memcpy(dst, src, n);
-    while (n--)
-        d[n] = s[n];
-    return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-    uint64_t pattern = (unsigned char)c * 0x0101010101010101ULL;
-    while (n && ((uintptr_t)d & 7)) {
-        *d++ = (unsigned char)c;
-        n--;
-    }
-    for (; n >= 8; n -= 8, d += 8)
-        *(word_t *)d = pattern;
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < n; i++)
-        if (x[i] != y[i])
-            return x[i] - y[i];
-    return 0;
-}
 
 void *memchr(const void *s, int c, size_t n)
 {
@@ -82,44 +22,7 @@ void *memchr(const void *s, int c, size_t n)
     return NULL;
 }
 
-size_t strlen(const char *s)
-{
-    const char *p = s;
-    while (*p)
-        p++;
-    return (size_t)(p - s);
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-    while (n < max && s[n])
-        n++;
-    return n;
-}
-
 /* Comparisons are of unsigned char values, as C requires. */
-int strcmp(const char *a, const char *b)
-{
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-    while (*x && *x == *y) {
-        x++;
-        y++;
-    }
-    return *x - *y;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-    for (; n; n--, x++, y++) {
-        if (*x != *y)
-            return *x - *y;
-        if (!*x)
-            return 0;
-    }
-    return 0;
-}
 
 char *strcpy(char *restrict dst, const char *restrict src)
 {
@@ -156,16 +59,6 @@ char *strncat(char *restrict dst, const char *restrict src, size_t n)
         d[i] = src[i];
     d[i] = '\0';
     return dst;
-}
-
-char *strchr(const char *s, int c)
-{
-    for (;; s++) {
-        if (*s == (char)c)
-            return (char *)s;
-        if (!*s)
-            return NULL;
-    }
 }
 
 char *strrchr(const char *s, int c)
