@@ -133,7 +133,12 @@
 #define SIGCONT      18
 #define SIGSTOP      19
 #define SIGTSTP      20
+#define SIGTTIN      21
+#define SIGTTOU      22
+#define SIGURG       23
+#define SIGWINCH     28
 #define NSIG         32         /* signals are 1..NSIG-1 */
+#define SIGNAL_BIT(sig) (1UL << ((sig) - 1))  /* in a uint64_t signal set */
 
 /* sigaction(): handler values, flags; sigprocmask(): how */
 #define SIG_DFL_VALUE 0         /* sa_handler: default action */
@@ -246,7 +251,7 @@ struct utsname {
 };
 _Static_assert(sizeof(struct utsname) == 5 * 65, "ABI: struct utsname");
 
-/* sigaction(); the layout is fixed now, the semantics come with signals. */
+/* sigaction(): docs/signals.md. */
 struct sigaction {
     uint64_t sa_handler;        /* a function, SIG_DFL_VALUE or SIG_IGN_VALUE */
     uint64_t sa_mask;           /* bit (sig - 1): blocked while it runs */
@@ -255,6 +260,32 @@ struct sigaction {
                                    libc points it at its sigreturn stub */
 };
 _Static_assert(sizeof(struct sigaction) == 32, "ABI: struct sigaction");
+
+/*
+ * The register state a signal interrupted. The kernel saves it on the user
+ * stack (in a struct signal_frame) before running a handler, passes its
+ * address as the handler's third argument (handler(sig, NULL, ctx)), and
+ * sigreturn puts it all back, so a handler may change it (e.g. skip a
+ * faulting instruction by advancing pc).
+ */
+struct sigcontext {
+    uint64_t pc;                /* where the interrupted code resumes */
+    uint64_t regs[32];          /* x0..x31 as they were (regs[0] unused) */
+    uint64_t fregs[32];         /* f0..f31 (raw 64-bit) */
+    uint64_t fcsr;
+    uint64_t blocked;           /* the signal mask sigreturn restores */
+};
+_Static_assert(sizeof(struct sigcontext) == 536, "ABI: struct sigcontext");
+
+/* What the kernel pushes (16-byte aligned) below the interrupted sp. The
+ * handler returns (ra) to sa_restorer, which calls SYS_sigreturn with sp
+ * pointing at this frame. */
+struct signal_frame {
+    struct sigcontext ctx;
+    uint64_t magic;             /* SIGNAL_FRAME_MAGIC: sigreturn checks it */
+};
+#define SIGNAL_FRAME_MAGIC 0x5349474652414d45ULL /* "SIGFRAME" */
+_Static_assert(sizeof(struct signal_frame) % 16 == 0, "ABI: struct signal_frame");
 
 /* ioctl(TIOCGWINSZ) */
 struct winsize {

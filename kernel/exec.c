@@ -20,6 +20,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/riscv.h"
 #include "kernel/string.h"
+#include "kernel/signal.h"
 #include "kernel/uvm.h"
 
 #define EM_RISCV 243
@@ -195,6 +196,7 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
     p->tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS_MASK)) |
                      SSTATUS_SPIE | SSTATUS_FS_INITIAL;
     memset(&p->fp, 0, sizeof p->fp);
+    signal_exec(p);
     const char *base = path;
     for (const char *c = path; *c; c++)
         if (*c == '/')

@@ -1,7 +1,8 @@
 /*
  * kernel/infodev.c — read-only text files about the running system, under
- * /dev like Linux's /proc: /dev/meminfo (pages by owner, heap classes) and
- * /dev/ps (the process table). The text is a snapshot taken at open, so a
+ * /dev like Linux's /proc: /dev/meminfo (pages by owner, heap classes),
+ * /dev/ps (the process table) and /dev/stat (uptime and timer interrupt
+ * counts, "name value" per line). The text is a snapshot taken at open, so a
  * reader sees one consistent table however it splits its reads.
  */
 #include "kernel/infodev.h"
@@ -12,6 +13,7 @@
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/textbuf.h"
+#include "kernel/timer.h"
 
 #define SNAPSHOT_MAX 16384
 
@@ -59,15 +61,29 @@ static int ps_open(struct file *f)
     return snapshot_open(f, proc_format_table);
 }
 
+static void format_stat(struct textbuf *tb)
+{
+    tb_printf(tb, "uptime_ns %lu\n", uptime_ns());
+    tb_printf(tb, "timer_interrupts %lu\n", timer_interrupts());
+    tb_printf(tb, "timer_ticks %lu\n", timer_ticks());
+}
+
+static int stat_open(struct file *f)
+{
+    return snapshot_open(f, format_stat);
+}
+
 static const struct file_ops snapshot_ops = {
     .read = snapshot_read, .release = snapshot_release,
 };
 
 static const struct device dev_meminfo = { "meminfo", 0x0a01, &snapshot_ops, meminfo_open };
 static const struct device dev_ps = { "ps", 0x0a02, &snapshot_ops, ps_open };
+static const struct device dev_stat = { "stat", 0x0a03, &snapshot_ops, stat_open };
 
 void infodev_init(void)
 {
     dev_register(&dev_meminfo);
     dev_register(&dev_ps);
+    dev_register(&dev_stat);
 }

@@ -92,6 +92,36 @@ void kpage_free_pa(uint64_t pa)
     irq_restore(flags);
 }
 
+void kpage_ref_get(uint64_t pa)
+{
+    uint64_t flags = irq_save();
+    page_ref_get(&pool, pa);
+    irq_restore(flags);
+}
+
+void kpage_put_pa(uint64_t pa)
+{
+    uint64_t flags = irq_save();
+    if (page_ref_put(&pool, pa) == 0)
+        page_free_run(&pool, pa);
+    irq_restore(flags);
+}
+
+uint16_t kpage_ref_count(uint64_t pa)
+{
+    uint64_t flags = irq_save();
+    uint16_t n = page_ref_count(&pool, pa);
+    irq_restore(flags);
+    return n;
+}
+
+void kpage_set_owner(uint64_t pa, uint16_t owner)
+{
+    uint64_t flags = irq_save();
+    page_set_owner(&pool, pa, owner);
+    irq_restore(flags);
+}
+
 void *kmalloc(size_t size)
 {
     uint64_t flags = irq_save();

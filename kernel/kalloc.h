@@ -29,6 +29,14 @@ void kpages_free(void *kva);
 /* Physical page allocation without zeroing or mapping (returns pa or 0). */
 uint64_t kpage_alloc_pa(uint16_t owner);
 void kpage_free_pa(uint64_t pa);
+/* Reference counts of single pages shared copy-on-write (page_alloc.h):
+ * a new page has count 1; kpage_put_pa drops one reference and frees the
+ * page when it was the last. kpage_ref_count reads the count. */
+void kpage_ref_get(uint64_t pa);
+void kpage_put_pa(uint64_t pa);
+uint16_t kpage_ref_count(uint64_t pa);
+/* Gives a page to a new owner (the copy-on-write survivor). */
+void kpage_set_owner(uint64_t pa, uint16_t owner);
 
 void *kmalloc(size_t size);
 void *kcalloc(size_t n, size_t size);

@@ -29,6 +29,7 @@
 #include "kernel/selftest.h"
 #include "kernel/vm.h"
 #include "kernel/timer.h"
+#include "kernel/uvm.h"
 #include "kernel/trap.h"
 #include "kernel/uart16550.h"
 
@@ -49,6 +50,10 @@ static void run_bootargs(void)
         selftest_run();
     if (cmdline_get(args, "crashtest", name, sizeof name))
         crashtest_run(name);
+    if (cmdline_find(args, "nocow", &v, &vlen)) {
+        uvm_cow_enabled = false; /* fork copies everything (benchmarks) */
+        klog("kernel: nocow: fork copies address spaces\n");
+    }
 
     const char *cmd;
     size_t len;

@@ -17,6 +17,7 @@
 #include "kernel/power.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "kernel/signal_hooks.h"
 #include "kernel/string.h"
 #include "kernel/textbuf.h"
@@ -91,6 +92,14 @@ void proc_yield(void)
     irq_restore(flags);
 }
 
+/* The sleep timer's callback: wake its process if it still sleeps there. */
+static void sleep_timer_fire(struct timerq_entry *e)
+{
+    struct proc *p = (struct proc *)((char *)e - __builtin_offsetof(struct proc, sleep_timer));
+    if (p->state == PROC_SLEEPING && p->chan == &p->sleep_timer)
+        p->state = PROC_RUNNABLE;
+}
+
 int proc_sleep_until(uint64_t deadline_ns)
 {
     struct proc *p = current;
@@ -101,15 +110,15 @@ int proc_sleep_until(uint64_t deadline_ns)
             sched_sleep(NULL); /* boot: wait for the next interrupt (tick) */
             continue;
         }
-        if (p->killed) {
+        if (signal_deliverable(p)) {
             result = -EINTR;
             break;
         }
-        p->wake_ns = deadline_ns;
-        sched_sleep(&p->wake_ns);
+        timer_arm(&p->sleep_timer, deadline_ns);
+        sched_sleep(&p->sleep_timer);
     }
     if (p)
-        p->wake_ns = 0;
+        timer_cancel(&p->sleep_timer);
     irq_restore(flags);
     return result;
 }
@@ -122,14 +131,6 @@ void proc_tick(bool from_user)
             p->user_ticks++;
         else
             p->sys_ticks++;
-    }
-    uint64_t now = uptime_ns();
-    for (int i = 0; i < NPROC; i++) {
-        struct proc *q = &proc_table[i];
-        if (q->state == PROC_SLEEPING && q->wake_ns && q->wake_ns <= now) {
-            q->wake_ns = 0;
-            q->state = PROC_RUNNABLE;
-        }
     }
 }
 
@@ -151,11 +152,14 @@ void scheduler(void)
             }
         }
         if (!p) {
-            /* Idle: wait for an interrupt to make something runnable. */
+            /* Idle: no tick, only the next deadline (if any) can wake us,
+             * or a device interrupt. */
+            timer_set_tick(false);
             wfi();
             csr_set(sstatus, SSTATUS_SIE);
             continue;
         }
+        timer_set_tick(true);
         p->state = PROC_RUNNING;
         current = p;
         current_task = &p->task;
@@ -196,6 +200,8 @@ static struct proc *proc_alloc(void)
     p->ctx.ra = (uint64_t)user_return_entry;
     p->ctx.sp = (uint64_t)p->tf;
     p->start_ns = uptime_ns();
+    p->sleep_timer.fire = sleep_timer_fire;
+    p->alarm_timer.fire = signal_alarm_fire;
     strlcpy(p->cwd, "/", sizeof p->cwd);
     return p;
 }
@@ -281,6 +287,7 @@ int proc_fork(void)
     memcpy(c->cwd, parent->cwd, sizeof c->cwd);
     memcpy(c->task.name, parent->task.name, sizeof c->task.name);
     c->parent = parent;
+    signal_fork(c, parent);
     uint64_t flags = irq_save();
     c->state = PROC_RUNNABLE;
     irq_restore(flags);
@@ -297,6 +304,8 @@ void proc_exit(int wait_status)
         klog("init exited with status %d; powering off\n", code);
         power_off(code);
     }
+    timer_cancel(&p->sleep_timer);
+    timer_cancel(&p->alarm_timer);
     fdtable_close_all(&p->files);
     vm_activate(kernel_pagetable);
     uvm_destroy(p->pagetable);
@@ -317,6 +326,8 @@ void proc_exit(int wait_status)
         sched_wakeup(init_proc);
     p->wait_status = wait_status;
     p->state = PROC_ZOMBIE;
+    if (p->parent)
+        signal_send(p->parent, SIGCHLD);
     sched_wakeup(p->parent);
     swtch(&p->ctx, &scheduler_ctx);
     panic("a zombie ran again");
@@ -350,7 +361,7 @@ int proc_wait(int pid, uint64_t user_status, int options)
             irq_restore(flags);
             return 0;
         }
-        if (p->killed) {
+        if (signal_deliverable(p)) {
             irq_restore(flags);
             return -EINTR;
         }
@@ -366,11 +377,8 @@ int proc_kill(int pid, int sig)
     for (int i = 0; i < NPROC; i++) {
         struct proc *q = &proc_table[i];
         if (q->pid == pid && q->state != PROC_UNUSED && q->state != PROC_EMBRYO) {
-            if (sig && q->state != PROC_ZOMBIE) {
-                q->killed = sig;
-                if (q->state == PROC_SLEEPING)
-                    q->state = PROC_RUNNABLE; /* interrupt its wait */
-            }
+            if (sig)
+                signal_send(q, sig); /* nothing for a zombie */
             irq_restore(flags);
             return 0;
         }
@@ -388,7 +396,7 @@ void signal_send_from_console(int pid, int sig)
 
 bool signal_pending_for_current(void)
 {
-    return current && current->killed;
+    return current && signal_deliverable(current);
 }
 
 void proc_format_table(struct textbuf *tb)

@@ -15,10 +15,16 @@
  * (sleeplock). CPU time is accounted per process in ticks, split into user
  * and system time.
  *
- * Lifecycle: proc_create_init() makes pid 1 from /bin/init; fork copies the
- * address space; exec replaces it; exit frees the address space and files
- * at once and leaves a zombie with its status until the parent's wait4
+ * Lifecycle: proc_create_init() makes pid 1 from /bin/init; fork shares the
+ * address space copy-on-write (kernel/uvm.c); exec replaces it; exit frees
+ * the address space and files at once and leaves a zombie with its status until the parent's wait4
  * reaps it (and frees its kernel stack). Orphans are given to init.
+ *
+ * Signals (kernel/signal.c, docs/signals.md): a pending and a blocked set
+ * and an action per signal; they are acted on when the process is about to
+ * return to user mode. Timers: a process's sleep and its ITIMER_REAL are
+ * entries in the kernel's timer queue (kernel/timer.h); both are cancelled
+ * when it exits.
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
@@ -27,7 +33,9 @@
 #include <stdint.h>
 
 #include "fs/vfs.h"
+#include "kernel/abi.h"
 #include "kernel/task.h"
+#include "kernel/timerq.h"
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 
@@ -59,13 +67,18 @@ struct proc {
     uint64_t stack_lo;          /* lowest mapped stack page */
     uint64_t mmap_next;         /* where the next anonymous mmap goes */
     const void *chan;           /* what a sleeping process waits for */
-    int killed;                 /* signal that will end it, or 0 */
     int wait_status;            /* for the parent: W_EXITCODE(...) */
+    uint64_t sig_pending;       /* bit (sig - 1): sent, not yet acted on */
+    uint64_t sig_blocked;       /* bit (sig - 1): held pending */
+    struct sigaction sig_actions[NSIG];
+    bool stopped;               /* SIGSTOP: sleeps until SIGCONT/SIGKILL */
+    struct timerq_entry sleep_timer;  /* proc_sleep_until's deadline */
+    struct timerq_entry alarm_timer;  /* ITIMER_REAL: delivers SIGALRM */
+    uint64_t alarm_interval_ns; /* its reload value; 0 = one-shot */
     struct fdtable files;
     char cwd[PROC_CWD_MAX];
     uint64_t user_ticks, sys_ticks;
     uint64_t start_ns;
-    uint64_t wake_ns;           /* nanosleep deadline */
 };
 
 extern struct proc proc_table[NPROC];
@@ -75,8 +88,8 @@ struct proc *proc_current(void);
 int proc_create_init(const char *path, const char *const argv[]);
 __attribute__((noreturn)) void scheduler(void);
 void proc_yield(void);
-/* Sleeps until uptime_ns() >= deadline (10 ms tick resolution); 0, or
- * -EINTR when the process is killed meanwhile. */
+/* Sleeps until uptime_ns() >= deadline (a timer-queue deadline, not a
+ * tick); 0, or -EINTR when a signal becomes deliverable meanwhile. */
 int proc_sleep_until(uint64_t deadline_ns);
 /* True while the scheduler is running processes (sleep then switches). */
 bool scheduler_running(void);
@@ -87,7 +100,7 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[]);
 __attribute__((noreturn)) void proc_exit(int wait_status);
 int proc_wait(int pid, uint64_t user_status, int options);
 int proc_kill(int pid, int sig);
-/* Wake processes whose nanosleep deadline has passed (timer tick). */
+/* Accounts a timer tick to the current process (user or system time). */
 void proc_tick(bool from_user);
 struct textbuf;
 /* ps: one line per process (UTIME/STIME in 10 ms ticks). */

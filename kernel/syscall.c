@@ -1,7 +1,6 @@
 /*
  * kernel/syscall.c — the one system-call table, indexed by the numbers in
- * kernel/syscall_numbers.h. Unknown numbers and calls not implemented yet
- * (signals, timers: later) return -ENOSYS.
+ * kernel/syscall_numbers.h. Unknown numbers return -ENOSYS.
  */
 #include "kernel/syscall.h"
 
@@ -27,6 +26,9 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_clock_gettime] = sys_clock_gettime, [SYS_uname] = sys_uname,
     [SYS_reboot] = sys_reboot,       [SYS_ftruncate] = sys_ftruncate,
     [SYS_truncate] = sys_truncate,   [SYS_sched_yield] = sys_sched_yield,
+    [SYS_sigaction] = sys_sigaction, [SYS_sigprocmask] = sys_sigprocmask,
+    [SYS_sigreturn] = sys_sigreturn, [SYS_alarm] = sys_alarm,
+    [SYS_setitimer] = sys_setitimer, [SYS_getitimer] = sys_getitimer,
 };
 
 long syscall_dispatch(struct trap_frame *tf)

@@ -34,6 +34,13 @@ long sys_clock_gettime(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_
 long sys_uname(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_reboot(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_sched_yield(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+/* kernel/signal.c */
+long sys_sigaction(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long sys_sigprocmask(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long sys_sigreturn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long sys_alarm(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long sys_setitimer(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long sys_getitimer(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 long sys_open(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_close(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);

@@ -59,7 +59,7 @@
 #define SYS_reboot         33
 #define SYS_ftruncate      34
 #define SYS_truncate       35
-/* signals, timers and scheduling (implemented later) */
+/* signals, timers and scheduling */
 #define SYS_sigaction      36
 #define SYS_sigprocmask    37
 #define SYS_sigreturn      38

@@ -1,7 +1,13 @@
 /*
- * kernel/trap.c — dispatch of interrupts and exceptions taken in the kernel.
- * Timer and external interrupts go to their drivers; any exception in kernel
- * mode is a bug and panics with the decoded cause (panic_trap).
+ * kernel/trap.c — dispatch of interrupts and exceptions.
+ * In the kernel: timer and external interrupts go to their drivers; an
+ * exception is a bug and panics with the decoded cause (panic_trap),
+ * unless it is a user-access fault with an extable fixup (-EFAULT).
+ * From user mode (trap_user): system calls, interrupts (a periodic tick
+ * may preempt), and faults — a store to a copy-on-write page gets its own
+ * copy, a fault just below the stack grows it, anything else raises a
+ * signal (kernel/signal.h). Pending signals are acted on last, just
+ * before the return to user mode.
  */
 #include "kernel/trap.h"
 
@@ -19,6 +25,7 @@
 #include "kernel/panic_trap.h"
 #include "kernel/plic.h"
 #include "kernel/riscv.h"
+#include "kernel/signal.h"
 #include "kernel/timer.h"
 
 static const char *const exception_names[] = {
@@ -70,8 +77,8 @@ void trap_kernel(struct trap_frame *tf)
     if (tf->scause & SCAUSE_INTERRUPT) {
         switch (tf->scause & ~SCAUSE_INTERRUPT) {
         case IRQ_S_TIMER:
-            timer_interrupt();
-            proc_tick(false);
+            if (timer_interrupt())
+                proc_tick(false);
             return;
         case IRQ_S_EXT:
             plic_dispatch();
@@ -90,8 +97,10 @@ void trap_kernel(struct trap_frame *tf)
     panic_trap(tf);
 }
 
-/* A page fault just below the stack grows it, down to USER_STACK_MAX. */
-static bool grow_user_stack(struct proc *p, uint64_t addr)
+/* A page fault just below the stack grows it, down to USER_STACK_MAX.
+ * Also used to make room for a signal frame (kernel/signal.c). */
+bool proc_grow_stack(struct proc *p, uint64_t addr);
+bool proc_grow_stack(struct proc *p, uint64_t addr)
 {
     uint64_t floor = USER_STACK_TOP - USER_STACK_MAX;
     if (addr < floor || addr >= p->stack_lo)
@@ -113,40 +122,54 @@ static int signal_for_exception(uint64_t code)
     }
 }
 
+/* A fault the process did not recover from: a handler, or death. */
+static void user_fault(struct proc *p, struct trap_frame *tf, uint64_t code)
+{
+    int sig = signal_for_exception(code);
+    if (signal_fault(p, sig))
+        return; /* the handler runs on the way out */
+    const char *what = (code == 13 || code == 15) && tf->stval < USER_TOP &&
+                               tf->stval >= USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE &&
+                               tf->stval < USER_STACK_TOP - USER_STACK_MAX
+                           ? " (stack overflow)"
+                           : "";
+    klog("pid %d (%s): %s%s at address %lx, pc %lx: killed\n", p->pid, p->task.name,
+         trap_cause_name(tf->scause), what, tf->stval, tf->sepc);
+    proc_exit(W_EXITCODE(0, sig));
+}
+
 void trap_user(struct trap_frame *tf)
 {
     struct proc *p = proc_current();
     uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
+    uint64_t syscall_nr = 0, orig_a0 = 0;
     bool yield = false;
     if (tf->scause & SCAUSE_INTERRUPT) {
         if (code == IRQ_S_TIMER) {
-            timer_interrupt();
-            proc_tick(true);
-            yield = true;
+            if (timer_interrupt()) {
+                proc_tick(true);
+                yield = true;
+            }
         } else if (code == IRQ_S_EXT) {
             plic_dispatch();
         }
     } else if (code == 8) {
         /* ecall: interrupts on while the kernel works for the process. */
+        syscall_nr = tf->regs[17];
+        orig_a0 = tf->regs[10];
         tf->sepc += 4;
         csr_set(sstatus, SSTATUS_SIE);
         tf->regs[10] = (uint64_t)syscall_dispatch(tf);
         csr_clear(sstatus, SSTATUS_SIE);
-    } else if ((code == 12 || code == 13 || code == 15) && grow_user_stack(p, tf->stval)) {
+    } else if (code == 15 && tf->stval < USER_TOP &&
+               uvm_cow_fault(p->pagetable, tf->stval, PAGE_OWNER_PROC(p->pid)) == 0) {
+        /* copy-on-write: resumed with its own copy */
+    } else if ((code == 12 || code == 13 || code == 15) && proc_grow_stack(p, tf->stval)) {
         /* resumed */
     } else {
-        int sig = signal_for_exception(code);
-        const char *what = (code == 13 || code == 15) && tf->stval < USER_TOP &&
-                                   tf->stval >= USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE &&
-                                   tf->stval < USER_STACK_TOP - USER_STACK_MAX
-                               ? " (stack overflow)"
-                               : "";
-        klog("pid %d (%s): %s%s at address %lx, pc %lx: killed\n", p->pid, p->task.name,
-             trap_cause_name(tf->scause), what, tf->stval, tf->sepc);
-        proc_exit(W_EXITCODE(0, sig));
+        user_fault(p, tf, code);
     }
-    if (p->killed)
-        proc_exit(W_EXITCODE(0, p->killed));
+    signal_deliver(tf, syscall_nr, orig_a0);
     if (yield)
         proc_yield();
 }

@@ -5,6 +5,8 @@
 #include "kernel/uaccess.h"
 
 #include "kernel/errno.h"
+#include "kernel/kalloc.h"
+#include "kernel/proc.h"
 #include "kernel/uvm.h"
 
 long user_copy_bytes(void *dst, const void *src, size_t n);   /* probe.S */
@@ -25,6 +27,12 @@ long copy_from_user(void *dst, uint64_t usrc, size_t n)
 long copy_to_user(uint64_t udst, const void *src, size_t n)
 {
     if (!user_range_ok(udst, n))
+        return -EFAULT;
+    /* A store from S-mode to a read-only copy-on-write page would fault
+     * into the -EFAULT fixup: give the process its own copies first. */
+    struct proc *p = proc_current();
+    if (p && p->pagetable &&
+        uvm_prepare_write(p->pagetable, udst, n, PAGE_OWNER_PROC(p->pid)) < 0)
         return -EFAULT;
     return user_copy_bytes((void *)udst, src, n);
 }

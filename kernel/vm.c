@@ -94,8 +94,8 @@ int vm_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm)
         return -EINVAL;
     bool huge = perm & VM_HUGE;
     /* A and D preset: no hardware updates needed, no faults to set them. */
-    uint64_t flags = (perm & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_SHARED)) | PTE_V |
-                     PTE_A | PTE_D;
+    uint64_t flags = (perm & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_SHARED | PTE_COW)) |
+                     PTE_V | PTE_A | PTE_D;
     uint64_t done = 0;
     while (done < size) {
         uint64_t v = va + done, p = pa + done, left = size - done;
@@ -139,6 +139,17 @@ void vm_unmap(pte_t *root, uint64_t va, uint64_t size)
     }
 }
 
+pte_t *vm_leaf_pte(pte_t *root, uint64_t va)
+{
+    pte_t *slot = walk(root, va, 0, false);
+    return slot && (*slot & PTE_V) ? slot : NULL;
+}
+
+void vm_flush_page(uint64_t va)
+{
+    __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
 bool vm_translate(pte_t *root, uint64_t va, uint64_t *pa, uint64_t *perm)
 {
     pte_t *table = root;
@@ -151,7 +162,7 @@ bool vm_translate(pte_t *root, uint64_t va, uint64_t *pa, uint64_t *perm)
             if (pa)
                 *pa = pte_pa(pte) + (va & (span - 1));
             if (perm)
-                *perm = pte & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_SHARED);
+                *perm = pte & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_SHARED | PTE_COW);
             return true;
         }
         table = pa_to_kva(pte_pa(pte));

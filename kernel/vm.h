@@ -32,6 +32,8 @@ typedef uint64_t pte_t;
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
 #define PTE_SHARED (1UL << 8)  /* software bit: page not owned by this space */
+#define PTE_COW    (1UL << 9)  /* software bit: copy-on-write; read-only now,
+                                  writable once this space has its own copy */
 
 /* vm_map permissions (PTE bits) and options. */
 #define VM_R PTE_R
@@ -40,6 +42,7 @@ typedef uint64_t pte_t;
 #define VM_U PTE_U
 #define VM_G PTE_G
 #define VM_SHARED PTE_SHARED  /* e.g. the framebuffer: never freed with the space */
+#define VM_COW PTE_COW
 #define VM_HUGE (1UL << 62) /* allow 2 MiB leaves */
 
 /* The kernel's page table, built by vm_kernel_init(). */
@@ -53,6 +56,11 @@ int vm_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm);
 void vm_unmap(pte_t *root, uint64_t va, uint64_t size);
 /* Physical address and PTE permission bits for va; false if unmapped. */
 bool vm_translate(pte_t *root, uint64_t va, uint64_t *pa, uint64_t *perm);
+
+/* The 4 KiB leaf PTE slot mapping va, or NULL (no table, or a huge leaf). */
+pte_t *vm_leaf_pte(pte_t *root, uint64_t va);
+/* Flushes this hart's TLB entry for va. */
+void vm_flush_page(uint64_t va);
 
 /* A new address space: empty user half, shared kernel half. */
 pte_t *vm_create(void);

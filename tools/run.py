@@ -10,17 +10,23 @@ modern MMIO), runs it, and turns the way the guest ended into an exit status:
          status; 101 = kernel panic)
   124    --timeout expired (QEMU is asked to quit cleanly, then killed)
 
+With --record OUT.mp4 the run is headless: screendumps are taken through
+QMP at --record-fps (compressed PPMs in a temporary directory), the sound
+goes to a WAV capture, and when QEMU ends ffmpeg muxes both into OUT.mp4.
+
 Run `tools/run.py --help` for the options; README.md shows typical uses.
 """
 import argparse
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -49,7 +55,8 @@ def pick_display():
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         die("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
             "  Run headless:   tools/run.py --display none ...\n"
-            "  Or record it:   tools/run.py --display none --record out.mp4 ...")
+            "  Or record it:   tools/run.py --display none --record out.mp4 ...\n"
+            "                  (make record: the demo clip into build/demo.mp4)")
     known = qemu_lists("display")
     for ui in ("gtk", "sdl"):
         if ui in known:
@@ -167,6 +174,136 @@ def quit_cleanly(proc, control_qmp):
         proc.wait()
 
 
+def ppm_size(data):
+    """(width, height) of a P6 PPM as QEMU's screendump writes it."""
+    fields = data[:64].split()
+    return int(fields[1]), int(fields[2])
+
+
+class Recorder:
+    """Screendumps at a fixed rate while QEMU runs (a thread), then one mp4.
+
+    Frame slot i of the video is the newest screendump taken at or before
+    t0 + i / fps (t0: the first dump), so a slow dump repeats the previous
+    picture instead of shifting the timeline. The WAV starts when the guest
+    first starts a stream (QEMU's wav backend writes only while one runs);
+    a poller notes the host time the file first grows, and the sound is
+    placed at that offset. A guest pause shifts the sound after it (the
+    capture has no gap), which is why recordings are made of plain runs."""
+
+    def __init__(self, qmp_path, wav_path, tmpdir, fps):
+        self.qmp_path, self.wav, self.fps = qmp_path, wav_path, fps
+        self.dir = os.path.join(tmpdir, "frames")
+        os.makedirs(self.dir)
+        self.shots = []              # (host time, file of the compressed PPM)
+        self.audio_t = None          # host time the WAV got its first samples
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def _run(self):
+        deadline = time.monotonic() + 30
+        q = None
+        while q is None and not self.stop.is_set():
+            try:
+                q = QMP(self.qmp_path, connect_timeout=1)
+            except (QMPError, OSError):
+                if time.monotonic() > deadline:
+                    print("run.py: record: cannot connect to QMP", file=sys.stderr)
+                    return
+                time.sleep(0.05)
+        ppm = os.path.join(self.dir, "dump.ppm")
+        period = 1.0 / self.fps
+        next_t = time.monotonic()
+        threading.Thread(target=self._watch_wav, daemon=True).start()
+        while not self.stop.is_set():
+            t = time.monotonic()
+            try:
+                q.command("screendump", filename=ppm)
+                with open(ppm, "rb") as f:
+                    data = f.read()
+            except (QMPError, OSError):
+                break
+            out = os.path.join(self.dir, "%06d.ppm.z" % len(self.shots))
+            with open(out, "wb") as f:
+                f.write(zlib.compress(data, 1))
+            self.shots.append((t, out))
+            if len(self.shots) % (10 * self.fps) == 0:
+                print(f"run.py: record: {len(self.shots)} screendumps", file=sys.stderr)
+            next_t += period
+            time.sleep(max(0.0, next_t - time.monotonic()))
+        try:
+            q.close()
+        except (QMPError, OSError):
+            pass
+
+    def _watch_wav(self):
+        """Host time of the WAV's first sample: when the file first grows
+        past its 44-byte header, less the time its bytes take to play (the
+        wav backend writes through a 4 KiB stdio buffer)."""
+        while not self.stop.is_set() and self.audio_t is None:
+            try:
+                size = os.stat(self.wav).st_size
+                if size > 44:
+                    t = time.monotonic()
+                    with open(self.wav, "rb") as f:
+                        head = f.read(44)
+                    channels, rate = struct.unpack_from("<HI", head, 22)
+                    self.audio_t = t - (size - 44) / (rate * channels * 2)
+            except (OSError, struct.error, ZeroDivisionError):
+                pass
+            time.sleep(0.002)
+
+    def finish(self, out_path):
+        self.stop.set()
+        self.thread.join(timeout=10)
+        if not self.shots:
+            print("run.py: record: no screendumps were taken", file=sys.stderr)
+            return False
+        t0 = self.shots[0][0]
+        slots = int((self.shots[-1][0] - t0) * self.fps) + 1
+        cmd = ["ffmpeg", "-y", "-loglevel", "error", "-f", "image2pipe", "-framerate",
+               str(self.fps), "-c:v", "ppm", "-i", "-"]
+        have_audio = self.audio_t is not None and os.path.exists(self.wav)
+        if have_audio:
+            cmd += ["-itsoffset", "%.3f" % max(0.0, self.audio_t - t0), "-i", self.wav,
+                    "-map", "0:v", "-map", "1:a", "-c:a", "aac", "-b:a", "160k"]
+        cmd += ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", out_path]
+        print(f"run.py: record: encoding {slots} frames ({slots / self.fps:.1f} s) "
+              f"into {out_path}", file=sys.stderr)
+        # Before the guest sets up its scanout QEMU shows a 640x480
+        # placeholder; ffmpeg would scale everything to the first size, so
+        # such frames become black at the final size.
+        with open(self.shots[-1][1], "rb") as f:
+            size = ppm_size(zlib.decompress(f.read()))
+        black = b"P6\n%d %d\n255\n" % size + bytes(3 * size[0] * size[1])
+        ff = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+        j = 0
+        try:
+            for i in range(slots):
+                while j + 1 < len(self.shots) and self.shots[j + 1][0] <= t0 + i / self.fps:
+                    j += 1
+                with open(self.shots[j][1], "rb") as f:
+                    frame = zlib.decompress(f.read())
+                ff.stdin.write(frame if ppm_size(frame) == size else black)
+                if i and i % (10 * self.fps) == 0:
+                    print(f"run.py: record: {i}/{slots} frames encoded", file=sys.stderr)
+            ff.stdin.close()
+        except BrokenPipeError:
+            pass
+        status = ff.wait()
+        if status:
+            print(f"run.py: record: ffmpeg failed ({status})", file=sys.stderr)
+            return False
+        sound = (f", sound from {max(0.0, self.audio_t - t0):.3f} s" if have_audio
+                 else ", no sound")
+        print(f"run.py: record: wrote {out_path} ({len(self.shots)} screendumps{sound})",
+              file=sys.stderr)
+        return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -192,6 +329,10 @@ def main():
     ap.add_argument("--smp", type=int, default=2, help="harts (default 2; one boots)")
     ap.add_argument("--memory", default="256M", help="RAM size (default 256M)")
     ap.add_argument("--dumpdtb", help="write the machine's device tree blob here and exit")
+    ap.add_argument("--record", metavar="OUT.mp4",
+                    help="headless run captured into OUT.mp4 (screendumps + WAV, ffmpeg)")
+    ap.add_argument("--record-fps", type=int, default=30,
+                    help="screendumps per second for --record (default 30: the clip's rate)")
     ap.add_argument("--print-command", action="store_true",
                     help="print the QEMU command line before running it")
     args = ap.parse_args()
@@ -208,7 +349,20 @@ def main():
 
     tmpdir = tempfile.mkdtemp(prefix="run-")
     control_qmp = None if args.dumpdtb else os.path.join(tmpdir, "control.sock")
+    recorder = None
+    if args.record:
+        if not shutil.which("ffmpeg"):
+            die("--record needs ffmpeg (tools/deps.sh installs it)")
+        if args.display != "none":
+            die("--record runs headless: leave out --display")
+        if args.record_fps <= 0:
+            die("--record-fps must be positive")
+        wav = args.audio[4:] if args.audio.startswith("wav:") else os.path.join(tmpdir, "rec.wav")
+        args.audio = "wav:" + wav
+        recorder = Recorder(os.path.join(tmpdir, "record.sock"), wav, tmpdir, args.record_fps)
     cmd = build_command(args, control_qmp)
+    if recorder:
+        cmd += ["-qmp", f"unix:{recorder.qmp_path},server=on,wait=off"]
     if args.print_command:
         print(" ".join(cmd), file=sys.stderr)
     if args.gdb:
@@ -217,6 +371,8 @@ def main():
               file=sys.stderr)
 
     proc = subprocess.Popen(cmd)
+    if recorder:
+        recorder.start()
     timed_out = threading.Event()
 
     def on_timeout():
@@ -241,6 +397,8 @@ def main():
     # Give a timeout in progress the chance to finish its clean quit.
     if timed_out.is_set():
         time.sleep(0.1)
+    if recorder and not recorder.finish(args.record):
+        status = status or 1
     shutil.rmtree(tmpdir, ignore_errors=True)
     if timed_out.is_set():
         return EXIT_TIMEOUT

@@ -4,10 +4,16 @@
  *   init -c LINE   (the kernel passes this for bootargs cmd=LINE, i.e.
  *                  tools/run.py --cmd): run LINE with /bin/sh -c, print
  *                  "init: exit status N", power off with that status.
- *   init           start the shell on the console; when it exits, start it
- *                  again. Meanwhile collect every orphan that dies (the
- *                  kernel makes init their parent).
+ *   init           if /etc/autoplay exists, run its first line with
+ *                  /bin/sh -c and wait for it (the demo disk holds
+ *                  "player --stats /media/default.bav" there; `make demo`
+ *                  writes it into a copy of the disk, so the test disk has
+ *                  none); then start the shell on the console; when it
+ *                  exits, start it again. Meanwhile collect every orphan
+ *                  that dies (the kernel makes init their parent).
+ * A file, not a bootarg: the kernel hands init only cmd=.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +45,34 @@ static int wait_for(pid_t pid)
     }
 }
 
+/* Runs the first line of /etc/autoplay, if there is one, to its end. */
+static void autoplay(void)
+{
+    int fd = open("/etc/autoplay", O_RDONLY);
+    if (fd < 0)
+        return;
+    char line[256];
+    ssize_t n = read(fd, line, sizeof line - 1);
+    close(fd);
+    if (n <= 0)
+        return;
+    line[n] = 0;
+    line[strcspn(line, "\r\n")] = 0;
+    if (!line[0])
+        return;
+    printf("init: autoplay: %s\n", line);
+    fflush(stdout);
+    char *sh_argv[] = { "sh", "-c", line, NULL };
+    pid_t pid = spawn("/bin/sh", sh_argv, environ);
+    if (pid < 0) {
+        perror("init: autoplay: cannot start /bin/sh");
+        return;
+    }
+    int status = wait_for(pid);
+    if (status_code(status))
+        printf("init: autoplay exited with status %d\n", status_code(status));
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "-c") == 0) {
@@ -56,6 +90,7 @@ int main(int argc, char **argv)
         poweroff(code);
         return code;
     }
+    autoplay();
     for (;;) {
         char *sh_argv[] = { "sh", NULL };
         pid_t pid = spawn("/bin/sh", sh_argv, environ);

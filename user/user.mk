@@ -25,7 +25,8 @@ USER_PROGRAMS += hello
 # The userland (init, the shell, the tools, usertests); sort drops a name
 # listed twice, which would generate its rule twice.
 USER_PROGRAMS := $(sort $(USER_PROGRAMS) init sh ls cat echo mkdir rm mv cp ps \
-	kill meminfo free sleep wc cksum hexdump poweroff true false pwd usertests)
+	kill meminfo free sleep wc cksum hexdump poweroff true false pwd usertests \
+	fibers procbench)
 
 # Extra sources a program links besides its own: shared pure code from
 # elsewhere in the tree (one implementation of each mechanism), e.g. cksum
@@ -38,6 +39,9 @@ USER_PROGRAMS += aplay tone
 USER_EXTRA_SRCS_aplay := audio/wav.c
 USER_EXTRA_SRCS_tone := audio/tone.c
 USER_EXTRA_SRCS_usertests := kernel/cksum.c
+# The clip player: user/player/*.c (its main in player.c, the shared decoder
+# bav.c, the same one the host tools and the fuzzer use).
+USER_PROGRAMS += player
 
 UCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
 	-march=rv64gc -mabi=lp64d -mcmodel=medany -fno-omit-frame-pointer \

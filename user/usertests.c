@@ -33,9 +33,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "kernel/cksum.h"
@@ -1308,6 +1310,541 @@ static void test_uname(void)
 
 /* ---- the runner ----------------------------------------------------------- */
 
+/* ---- copy-on-write fork ------------------------------------------------- */
+
+/* Free pages now, from /dev/meminfo, not counting pages the kernel heap
+ * took meanwhile (its slabs stay cached once made, e.g. by our own opens):
+ * "pages: N total, M free ..." plus the "heap" line. */
+static long free_pages(void)
+{
+    int fd = open("/dev/meminfo", O_RDONLY);
+    CHECK(fd >= 0);
+    char buf[1024];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    CHECK(n > 0);
+    buf[n] = '\0';
+    char *p = strstr(buf, "total, ");
+    if (strncmp(buf, "pages: ", 7) != 0 || !p)
+        fail("meminfo: cannot parse \"%.40s\"", buf);
+    long free_now = strtol(p + 7, NULL, 10);
+    char *heap = strstr(buf, "\n  heap ");
+    if (heap)
+        free_now += strtol(heap + 8, NULL, 10);
+    return free_now;
+}
+
+#define COW_HEAP_PAGES 1024     /* 4 MiB */
+
+/* A child that has not written shares the parent's heap: forking costs a
+ * few pages (page tables, kernel stack), not 1024; once it writes every
+ * page it has its own copies; the parent never sees its writes; and when
+ * it is gone the free count is back where it was. */
+static void test_cow_shares_until_written(void)
+{
+    size_t size = COW_HEAP_PAGES * 4096UL;
+    char *heap = malloc(size);
+    CHECK(heap);
+    memset(heap, 'p', size);
+    long before = free_pages();
+    int go[2], done[2];
+    CHECK(pipe(go) == 0 && pipe(done) == 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char c;
+        if (read(go[0], &c, 1) != 1)
+            _exit(2);
+        memset(heap, 'c', size);
+        write(done[1], "w", 1);
+        read(go[0], &c, 1);
+        _exit(heap[size - 1] == 'c' ? 0 : 1);
+    }
+    long after_fork = free_pages();
+    if (before - after_fork > 64)
+        fail("fork of a 4 MiB heap took %ld pages (not shared?)", before - after_fork);
+    CHECK(write(go[1], "g", 1) == 1);
+    char c;
+    CHECK(read(done[0], &c, 1) == 1);
+    long after_write = free_pages();
+    if (before - after_write < COW_HEAP_PAGES)
+        fail("child wrote 1024 pages but only %ld were used", before - after_write);
+    for (size_t i = 0; i < size; i += 512)
+        if (heap[i] != 'p')
+            fail("parent sees the child's write at %zu", i);
+    CHECK(write(go[1], "g", 1) == 1);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(go[0]), close(go[1]), close(done[0]), close(done[1]);
+    long end = free_pages();
+    if (end != before)
+        fail("free pages %ld before fork, %ld after the child is gone", before, end);
+    free(heap);
+}
+
+/* Many forks whose children write some pages and exit, and whose parent
+ * writes too (taking its pages back): no page leaks. */
+static void test_cow_many_forks_return_to_baseline(void)
+{
+    size_t size = 64 * 4096;
+    char *heap = malloc(size);
+    CHECK(heap);
+    memset(heap, 1, size);
+    long before = free_pages();
+    for (int i = 0; i < 200; i++) {
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            for (size_t off = (size_t)(i % 7) * 4096; off < size; off += 3 * 4096)
+                heap[off] = 2;
+            _exit(0);
+        }
+        if (i % 2)
+            heap[(size_t)(i % 64) * 4096] = 3; /* the parent writes first */
+        CHECK(waitpid(pid, NULL, 0) == pid);
+    }
+    long end = free_pages();
+    if (end != before)
+        fail("free pages %ld before 200 forks, %ld after", before, end);
+    free(heap);
+}
+
+/* The kernel writing into a shared page (read() into a buffer that fork
+ * shared) gives the writer its own copy instead of failing with EFAULT. */
+static void test_cow_kernel_write(void)
+{
+    static char buf[4096] __attribute__((aligned(4096)));
+    memset(buf, 'p', sizeof buf);
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        ssize_t n = read(fds[0], buf, 5); /* buf is copy-on-write here */
+        _exit(n == 5 && memcmp(buf, "hello", 5) == 0 ? 0 : 1);
+    }
+    CHECK(write(fds[1], "hello", 5) == 5);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(buf[0] == 'p' && buf[4] == 'p');
+    /* And the parent, now the only holder, can read into it too. */
+    CHECK(write(fds[1], "world", 5) == 5);
+    CHECK(read(fds[0], buf, 5) == 5 && memcmp(buf, "world", 5) == 0);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+/* ---- signals -------------------------------------------------------------- */
+
+static void set_handler(int sig, void (*fn)(int, void *, void *), int flags)
+{
+    struct sigaction sa = { .sa_handler = (uintptr_t)fn, .sa_flags = (uint64_t)flags };
+    CHECK(sigaction(sig, &sa, NULL) == 0);
+}
+
+static volatile int handled_sig, handled_count;
+
+/* Clobbers integer and FP registers the interrupted code was using. */
+static void clobbering_handler(int sig, void *info, void *ctx)
+{
+    (void)info, (void)ctx;
+    handled_sig = sig;
+    handled_count++;
+    volatile double x = 1.5;
+    for (int i = 0; i < 50; i++)
+        x = x * 1.0001 + (double)i;
+    char scratch[64];
+    snprintf(scratch, sizeof scratch, "%d %d", (int)x, sig);
+    __asm__ volatile("li t0, -1\n li t1, -1\n li a3, -1\n li a6, -1\n li s2, -1\n"
+                     "fcvt.d.l ft0, t0\n fcvt.d.l fs0, t0\n fcvt.d.l fa0, t0\n"
+                     "csrwi fcsr, 0x1f"
+                     ::: "t0", "t1", "a3", "a6", "s2", "ft0", "fs0", "fa0", "memory");
+}
+
+/* regs_around_kill(in, out): loads x1, x5..x31 and f0..f31 (and fcsr)
+ * from in[], makes the kill system call with a0/a1/a7 from in[], stores
+ * every register to out[] right after the ecall (where the signal was
+ * delivered), then returns. in/out: [0..31] x regs, [32..63] f regs, [64]
+ * fcsr. Callee-saved registers and ra are preserved for the C caller. */
+void regs_around_kill(const uint64_t *in, uint64_t *out);
+__asm__(
+    ".text\n"
+    ".globl regs_around_kill\n"
+    "regs_around_kill:\n"
+    "  addi sp, sp, -240\n"
+    "  sd ra, 0(sp)\n  sd s0, 8(sp)\n  sd s1, 16(sp)\n  sd s2, 24(sp)\n  sd s3, 32(sp)\n"
+    "  sd s4, 40(sp)\n  sd s5, 48(sp)\n  sd s6, 56(sp)\n  sd s7, 64(sp)\n  sd s8, 72(sp)\n"
+    "  sd s9, 80(sp)\n  sd s10, 88(sp)\n  sd s11, 96(sp)\n"
+    "  fsd fs0, 104(sp)\n  fsd fs1, 112(sp)\n  fsd fs2, 120(sp)\n  fsd fs3, 128(sp)\n"
+    "  fsd fs4, 136(sp)\n  fsd fs5, 144(sp)\n  fsd fs6, 152(sp)\n  fsd fs7, 160(sp)\n"
+    "  fsd fs8, 168(sp)\n  fsd fs9, 176(sp)\n  fsd fs10, 184(sp)\n  fsd fs11, 192(sp)\n"
+    "  sd a1, 200(sp)\n"
+    "  mv t6, a0\n"
+    "  ld t0, 512(t6)\n  fscsr t0\n"
+    "  .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,"
+    "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "  fld f\\n, (256 + \\n * 8)(t6)\n"
+    "  .endr\n"
+    "  ld x1, 8(t6)\n"
+    "  .irp n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30\n"
+    "  ld x\\n, (\\n * 8)(t6)\n"
+    "  .endr\n"
+    "  ld t6, 248(t6)\n"
+    "  ecall\n"
+    "  sd t6, 208(sp)\n"
+    "  ld t6, 200(sp)\n"
+    "  sd x1, 8(t6)\n"
+    "  .irp n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30\n"
+    "  sd x\\n, (\\n * 8)(t6)\n"
+    "  .endr\n"
+    "  ld t0, 208(sp)\n  sd t0, 248(t6)\n"
+    "  .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,"
+    "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "  fsd f\\n, (256 + \\n * 8)(t6)\n"
+    "  .endr\n"
+    "  frcsr t0\n  sd t0, 512(t6)\n"
+    "  ld ra, 0(sp)\n  ld s0, 8(sp)\n  ld s1, 16(sp)\n  ld s2, 24(sp)\n  ld s3, 32(sp)\n"
+    "  ld s4, 40(sp)\n  ld s5, 48(sp)\n  ld s6, 56(sp)\n  ld s7, 64(sp)\n  ld s8, 72(sp)\n"
+    "  ld s9, 80(sp)\n  ld s10, 88(sp)\n  ld s11, 96(sp)\n"
+    "  fld fs0, 104(sp)\n  fld fs1, 112(sp)\n  fld fs2, 120(sp)\n  fld fs3, 128(sp)\n"
+    "  fld fs4, 136(sp)\n  fld fs5, 144(sp)\n  fld fs6, 152(sp)\n  fld fs7, 160(sp)\n"
+    "  fld fs8, 168(sp)\n  fld fs9, 176(sp)\n  fld fs10, 184(sp)\n  fld fs11, 192(sp)\n"
+    "  addi sp, sp, 240\n"
+    "  ret\n");
+
+static void test_signal_handler_keeps_registers(void)
+{
+    set_handler(SIGUSR1, clobbering_handler, 0);
+    uint64_t in[65], out[65];
+    for (int i = 0; i < 65; i++) {
+        in[i] = 0x1111111111111111ULL * (uint64_t)(i % 15 + 1) + (uint64_t)i;
+        out[i] = 0;
+    }
+    in[64] = 0x1 << 5 | 0x3;     /* fcsr: round to zero, two flags */
+    in[10] = (uint64_t)getpid(); /* a0, a1, a7: kill(getpid(), SIGUSR1) */
+    in[11] = SIGUSR1;
+    in[17] = SYS_kill;
+    handled_count = 0;
+    regs_around_kill(in, out);
+    CHECK(handled_count == 1 && handled_sig == SIGUSR1);
+    CHECK(out[10] == 0); /* kill's result */
+    for (int i = 1; i < 65; i++) {
+        if (i == 2 || i == 3 || i == 4 || i == 10)
+            continue; /* sp, gp, tp: not loaded; a0: the result */
+        if (out[i] != in[i])
+            fail("register %s%d changed: %lx, want %lx", i < 32 ? "x" : i < 64 ? "f" : "fcsr",
+                 i < 32 ? i : i - 32, (unsigned long)out[i], (unsigned long)in[i]);
+    }
+}
+
+static char order[32];
+static volatile int order_len;
+
+static void note(char c)
+{
+    if (order_len < (int)sizeof order - 1)
+        order[order_len++] = c;
+}
+
+static void nested_usr2(int sig, void *info, void *ctx)
+{
+    (void)sig, (void)info, (void)ctx;
+    note('2');
+}
+
+static void nested_usr1(int sig, void *info, void *ctx)
+{
+    (void)info, (void)ctx;
+    static int depth_calls;
+    note('a');
+    raise(SIGUSR2);   /* not blocked: runs nested, right here */
+    if (depth_calls++ == 0)
+        raise(SIGUSR1); /* blocked while we run: runs after we return */
+    note('b');
+    (void)sig;
+}
+
+static void test_signal_nested(void)
+{
+    set_handler(SIGUSR1, nested_usr1, 0);
+    set_handler(SIGUSR2, nested_usr2, 0);
+    order_len = 0;
+    raise(SIGUSR1);
+    order[order_len] = '\0';
+    /* SIGUSR2 nested inside; the SIGUSR1 raised while blocked ran once,
+     * after the first handler returned. */
+    if (strcmp(order, "a2ba2b") != 0)
+        fail("handler order \"%s\", want \"a2ba2b\"", order);
+}
+
+static volatile uint64_t segv_addr;
+
+static void segv_handler(int sig, void *info, void *ctx)
+{
+    (void)info;
+    struct sigcontext *sc = ctx;
+    handled_sig = sig;
+    segv_addr = sc->regs[10];
+    sc->pc += 4; /* skip the faulting (4-byte) store */
+}
+
+static void test_sigsegv_handler(void)
+{
+    set_handler(SIGSEGV, segv_handler, 0);
+    handled_sig = 0;
+    void *bad = UNMAPPED_ADDR;
+    __asm__ volatile(".option push\n.option norvc\n"
+                     "mv a0, %0\n sw zero, 0(a0)\n"
+                     ".option pop" :: "r"(bad) : "a0", "memory");
+    CHECK(handled_sig == SIGSEGV);
+    CHECK(segv_addr == (uint64_t)(uintptr_t)bad);
+    /* Blocked, a fault is fatal the default way. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGSEGV);
+    CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0);
+    expect_killed_by(read_null, SIGSEGV, "blocked SIGSEGV");
+}
+
+static void test_sigprocmask_defers(void)
+{
+    set_handler(SIGUSR1, clobbering_handler, 0);
+    handled_count = 0;
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGKILL); /* silently not blocked */
+    CHECK(sigprocmask(SIG_BLOCK, &set, &old) == 0);
+    CHECK(!sigismember(&old, SIGUSR1));
+    raise(SIGUSR1);
+    raise(SIGUSR1);
+    CHECK(handled_count == 0);
+    CHECK(sigprocmask(SIG_SETMASK, NULL, &old) == 0);
+    CHECK(sigismember(&old, SIGUSR1) && !sigismember(&old, SIGKILL));
+    CHECK(sigprocmask(SIG_UNBLOCK, &set, NULL) == 0);
+    CHECK(handled_count == 1); /* delivered on the way out; not queued twice */
+    CHECK_ERR(sigprocmask(99, &set, NULL), EINVAL);
+    struct sigaction sa = { .sa_handler = SIG_IGN_VALUE };
+    CHECK_ERR(sigaction(SIGKILL, &sa, NULL), EINVAL);
+    CHECK_ERR(sigaction(SIGSTOP, &sa, NULL), EINVAL);
+    CHECK_ERR(sigaction(0, &sa, NULL), EINVAL);
+    /* Ignored: raising it does nothing. */
+    CHECK(signal(SIGINT, SIG_IGN) != SIG_ERR);
+    raise(SIGINT);
+    CHECK(signal(SIGTERM, SIG_IGN) != SIG_ERR);
+    raise(SIGTERM);
+}
+
+static volatile int chld_count;
+static void on_chld(int sig, void *info, void *ctx)
+{
+    (void)sig, (void)info, (void)ctx;
+    chld_count++;
+}
+
+static void test_sigchld(void)
+{
+    /* Default: ignored, the wait is not interrupted. */
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    CHECK(waitpid(pid, NULL, 0) == pid);
+    set_handler(SIGCHLD, on_chld, SA_RESTART);
+    chld_count = 0;
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    while (chld_count == 0)
+        usleep(1000);
+    CHECK(waitpid(pid, NULL, 0) == pid);
+    CHECK(chld_count == 1);
+}
+
+static volatile int64_t alarm_fired_ns;
+static void on_alarm_time(int sig, void *info, void *ctx)
+{
+    (void)sig, (void)info, (void)ctx;
+    alarm_fired_ns = now_ns(CLOCK_MONOTONIC);
+}
+
+/* SIGALRM comes within 10 ms after the deadline, never before. */
+static void test_alarm_precision(void)
+{
+    set_handler(SIGALRM, on_alarm_time, 0);
+    for (int round = 0; round < 3; round++) {
+        alarm_fired_ns = 0;
+        struct itimerval it = { { 0, 0 }, { 0, 70000 } };
+        int64_t start = now_ns(CLOCK_MONOTONIC);
+        CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+        struct itimerval cur;
+        CHECK(getitimer(ITIMER_REAL, &cur) == 0);
+        CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec > 0 &&
+              cur.it_value.tv_usec <= 70000);
+        while (!alarm_fired_ns)
+            ; /* busy: the alarm must preempt user code too */
+        int64_t late = alarm_fired_ns - (start + 70000000);
+        if (late < 0 || late > 10000000)
+            fail("70 ms timer fired %ld us from its deadline", (long)(late / 1000));
+    }
+    /* alarm(): seconds, a sleeping process, the value left. */
+    alarm_fired_ns = 0;
+    int64_t start = now_ns(CLOCK_MONOTONIC);
+    CHECK(alarm(1) == 0);
+    CHECK(alarm(1) == 1);
+    struct timespec ts = { 5, 0 };
+    CHECK_ERR(nanosleep(&ts, NULL), EINTR);
+    int64_t late = alarm_fired_ns - (start + 1000000000);
+    if (!alarm_fired_ns || late < 0 || late > 10000000)
+        fail("alarm(1) fired %ld us from its deadline", (long)(late / 1000));
+    CHECK(alarm(0) == 0);
+    /* An interval timer keeps firing until cancelled. */
+    struct itimerval every = { { 0, 10000 }, { 0, 10000 } };
+    handled_count = 0;
+    set_handler(SIGALRM, clobbering_handler, SA_RESTART);
+    CHECK(setitimer(ITIMER_REAL, &every, NULL) == 0);
+    start = now_ns(CLOCK_MONOTONIC);
+    while (now_ns(CLOCK_MONOTONIC) - start < 100000000)
+        usleep(100000); /* returns early (EINTR) at each expiry */
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
+    if (handled_count < 5)
+        fail("10 ms interval timer fired %d times in 100 ms", handled_count);
+    CHECK_ERR(setitimer(7, &off, NULL), EINVAL);
+}
+
+static void on_alarm_nothing(int sig, void *info, void *ctx)
+{
+    (void)sig, (void)info, (void)ctx;
+}
+
+/* A blocking read on an empty pipe ends with EINTR when SIGALRM comes
+ * (no SA_RESTART), and is restarted with SA_RESTART. */
+static void test_eintr_pipe_read(void)
+{
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    set_handler(SIGALRM, on_alarm_nothing, 0);
+    struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+    int64_t start = now_ns(CLOCK_MONOTONIC);
+    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    char c;
+    CHECK_ERR(read(fds[0], &c, 1), EINTR);
+    int64_t took = now_ns(CLOCK_MONOTONIC) - start;
+    if (took < 50000000 || took > 200000000)
+        fail("read interrupted after %ld ms, want ~50", (long)(took / 1000000));
+    /* With SA_RESTART the read goes on and gets the data a child writes
+     * after the alarm. */
+    set_handler(SIGALRM, on_alarm_nothing, SA_RESTART);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        usleep(120000);
+        write(fds[1], "x", 1);
+        _exit(0);
+    }
+    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    CHECK(read(fds[0], &c, 1) == 1 && c == 'x');
+    CHECK(waitpid(pid, NULL, 0) == pid);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static void spin_on_bad_stack(void)
+{
+    set_handler(SIGUSR1, clobbering_handler, 0);
+    __asm__ volatile("li sp, 0x1000\n1: j 1b" ::: "memory");
+}
+
+/* No room for the signal frame: the process dies with SIGSEGV. And
+ * SIGSTOP/SIGCONT/SIGKILL on a busy child. */
+static void test_signal_frame_no_stack_and_stop(void)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0)
+        spin_on_bad_stack();
+    usleep(20000);
+    CHECK(kill(pid, SIGUSR1) == 0);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
+        fail("bad stack: status 0x%x, want SIGSEGV", status);
+
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0)
+        for (;;)
+            ;
+    CHECK(kill(pid, SIGSTOP) == 0);
+    usleep(20000);
+    CHECK(waitpid(pid, &status, WNOHANG) == 0);
+    CHECK(kill(pid, SIGCONT) == 0);
+    CHECK(kill(pid, SIGSTOP) == 0);
+    CHECK(kill(pid, SIGKILL) == 0);   /* ends a stop too */
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* ---- ucontext ---------------------------------------------------------------- */
+
+static ucontext_t ping_ctx, pong_ctx;
+static volatile long pongs;
+
+static void pong(int a, int b)
+{
+    CHECK(a == 7 && b == 9);
+    volatile double f = 0.5;
+    for (;;) {
+        pongs++;
+        f += 1.0;
+        swapcontext(&pong_ctx, &ping_ctx);
+    }
+}
+
+static void test_swapcontext_pingpong(void)
+{
+    static char stack[32768];
+    CHECK(getcontext(&pong_ctx) == 0);
+    pong_ctx.uc_stack.ss_sp = stack;
+    pong_ctx.uc_stack.ss_size = sizeof stack;
+    pong_ctx.uc_link = NULL;
+    makecontext(&pong_ctx, (void (*)())pong, 2, 7, 9);
+    register double kept __asm__("fs3") = 3.25;
+    __asm__ volatile("" : "+f"(kept));
+    for (long i = 0; i < 100000; i++)
+        CHECK(swapcontext(&ping_ctx, &pong_ctx) == 0);
+    __asm__ volatile("" : "+f"(kept));
+    CHECK(pongs == 100000);
+    CHECK(kept == 3.25);
+}
+
+/* A makecontext function that returns resumes uc_link. */
+static ucontext_t link_back;
+static volatile int link_ran;
+static void link_fn(void) { link_ran = 1; }
+
+static void test_makecontext_uc_link(void)
+{
+    static char stack[16384];
+    static ucontext_t uc;
+    volatile int resumed = 0;
+    CHECK(getcontext(&link_back) == 0);
+    if (resumed) {
+        CHECK(link_ran == 1);
+        return;
+    }
+    resumed = 1;
+    CHECK(getcontext(&uc) == 0);
+    uc.uc_stack.ss_sp = stack;
+    uc.uc_stack.ss_size = sizeof stack;
+    uc.uc_link = &link_back;
+    makecontext(&uc, link_fn, 0);
+    setcontext(&uc);
+    fail("setcontext returned");
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -1360,6 +1897,19 @@ static const struct test tests[] = {
     { "nanosleep_duration", test_nanosleep_duration },
     { "clock_monotonic", test_clock_monotonic },
     { "uname", test_uname },
+    { "cow_shares_until_written", test_cow_shares_until_written },
+    { "cow_many_forks_baseline", test_cow_many_forks_return_to_baseline },
+    { "cow_kernel_write", test_cow_kernel_write },
+    { "signal_registers_intact", test_signal_handler_keeps_registers },
+    { "signal_nested", test_signal_nested },
+    { "sigsegv_handler", test_sigsegv_handler },
+    { "sigprocmask_defers", test_sigprocmask_defers },
+    { "sigchld", test_sigchld },
+    { "alarm_precision", test_alarm_precision },
+    { "eintr_pipe_read", test_eintr_pipe_read },
+    { "signal_bad_stack_and_stop", test_signal_frame_no_stack_and_stop },
+    { "swapcontext_pingpong", test_swapcontext_pingpong },
+    { "makecontext_uc_link", test_makecontext_uc_link },
 };
 
 #define N_TESTS (sizeof tests / sizeof tests[0])

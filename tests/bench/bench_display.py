@@ -42,7 +42,8 @@ def boot_run(font):
         m.expect(r"kernel> ")
         t_serial = time.monotonic() - m.t_start
         while True:
-            lines = [l for l in screen_text(m.screendump(), font, rows=range(12)) if l]
+            # The boot log fills the first rows; the prompt follows it.
+            lines = [l for l in screen_text(m.screendump(), font, rows=range(30)) if l]
             if lines and lines[-1] == "kernel>":
                 break
             if time.monotonic() - m.t_start > 30:

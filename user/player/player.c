@@ -1,0 +1,989 @@
+/*
+ * user/player/player.c — plays a .bav clip full screen with sound, in sync.
+ *
+ *   player FILE.bav [--loop] [--scale N|fit] [--no-audio] [--stats]
+ *          [--latency-ms N]
+ *
+ * Interface: takes /dev/fb0 (mmap, FBIOC_PRESENT) and /dev/audio, reads the
+ * clip front to back, shows each frame when the audio clock reaches its
+ * timestamp. Keys on the console (raw mode while playing): space pauses and
+ * resumes, left/right seek -/+5 s to the nearest chunk, q quits. Exit
+ * status 0 after playing (or q), 1 with one line "player: FILE: why" on a
+ * missing, truncated or corrupt clip or a device error, 2 on bad usage.
+ * --stats prints the playback statistics, the last line of them
+ * "player-stats: key=value ..." for tests (docs/player.md). --latency-ms
+ * sets /dev/audio's latency estimate (AUDIO_SET_LATENCY): the time from a
+ * period's completion to its being heard, which depends on the host backend
+ * (~5 ms for QEMU's wav capture, 20 ms, the default, for PulseAudio).
+ *
+ * Invariants (docs/player.md explains the design):
+ *  - One timeline, in ticks of the audio rate (48000 without audio):
+ *    tick 0 is the first sample of the current run of the stream (after a
+ *    seek the stream restarts at 0). Every chunk in play order has a base
+ *    tick; frame f of chunk c is due at base(c) + T(f) - T(first frame of c)
+ *    with T(f) = f * fps_den * rate / fps_num, and the chunk's audio starts
+ *    at base(c) too (padded with silence up to the chunk's duration when the
+ *    clip's PCM is short), so audio written and frames shown agree by
+ *    construction, also across a --loop wrap.
+ *  - Chunks live in NSLOTS buffers. A buffer is reused only when both the
+ *    video cursor and the audio cursor have moved past its chunk. Reading is
+ *    done in READ_PIECE pieces between frames, so a disk read never holds a
+ *    due frame for more than one piece.
+ *  - The clock is AUDIO_GET_CLOCK's frames_played (what is being heard), or
+ *    CLOCK_MONOTONIC minus paused time without audio. Waiting is nanosleep,
+ *    never a spin.
+ *  - The decoder is bav.c's; frames are decoded into `cur` (the delta
+ *    reference, 1 byte per pixel) and only the damaged rectangle is blitted
+ *    and presented.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/abi.h"
+#include "user/player/bav.h"
+
+#define NSLOTS 3
+#define READ_PIECE (64 * 1024)
+#define AUDIO_LEAD_MS 150         /* audio written ahead of the clock */
+#define MAX_SLEEP_MS 10           /* keys are polled at least this often */
+#define SEEK_SECONDS 5
+#define NO_AUDIO_RATE 48000       /* timeline ticks per second without audio */
+
+static const char *prog_path;
+
+/* ---- clip and buffers ----------------------------------------------------- */
+
+struct slot {
+    bool used;                    /* holds (or is loading) chunk `chunk` */
+    bool ready;                   /* read completely and CRC-checked */
+    uint64_t seq;                 /* position in play order */
+    uint32_t chunk;
+    uint64_t base, dur;           /* ticks: start on the timeline, length */
+    struct bav_index_entry e;
+    struct bav_chunk c;
+    uint8_t *buf;                 /* the whole chunk: header + payload */
+    size_t filled;
+};
+
+static struct {
+    int fd;
+    struct bav_header h;
+    uint8_t *index;
+    uint64_t rate;                /* timeline ticks per second */
+    bool has_audio;
+    uint32_t frame_bytes_audio;   /* bytes per sample frame */
+    struct slot slots[NSLOTS];
+    uint64_t file_pos;
+    /* reader: next chunk to load, its sequence number and base tick */
+    uint32_t load_chunk;
+    uint64_t load_seq, load_base;
+    bool load_done;               /* no more chunks (end without --loop) */
+} clip;
+
+static struct {
+    bool loop, use_audio, stats;
+    int scale;                    /* 0 = fit */
+    long latency_ms;              /* -1: keep the device's estimate */
+} opt;
+
+static void fail(const char *what, const char *why)
+{
+    fprintf(stderr, "player: %s: %s\n", what, why);
+    exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        fail(prog_path, "out of memory");
+    return p;
+}
+
+static uint64_t frame_tick(uint64_t f)
+{
+    return (uint64_t)((unsigned __int128)f * clip.h.fps_den * clip.rate / clip.h.fps_num);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+    struct timespec ts = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull) };
+    nanosleep(&ts, NULL);
+}
+
+static void read_exact(void *buf, size_t len, uint64_t off, const char *what)
+{
+    if (lseek(clip.fd, (off_t)off, SEEK_SET) < 0)
+        fail(prog_path, strerror(errno));
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = read(clip.fd, (uint8_t *)buf + done, len - done);
+        if (n < 0)
+            fail(prog_path, strerror(errno));
+        if (n == 0) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "truncated: the file ends inside the %s", what);
+            fail(prog_path, msg);
+        }
+        done += (size_t)n;
+    }
+    clip.file_pos = off + len;
+}
+
+static void open_clip(const char *path)
+{
+    clip.fd = open(path, O_RDONLY);
+    if (clip.fd < 0)
+        fail(path, strerror(errno));
+    struct stat st;
+    if (fstat(clip.fd, &st) < 0)
+        fail(path, strerror(errno));
+    uint8_t hdr[BAV_HEADER_SIZE];
+    if (st.st_size < BAV_HEADER_SIZE)
+        fail(path, "truncated: shorter than a .bav header (64 bytes)");
+    read_exact(hdr, sizeof hdr, 0, "header");
+    int err = bav_parse_header(hdr, sizeof hdr, &clip.h);
+    if (err) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "not a valid .bav clip (header: %s)", bav_strerror(err));
+        fail(path, msg);
+    }
+    if ((uint64_t)st.st_size != clip.h.file_size) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: the header says %u bytes, the file holds %lld",
+                 (uint64_t)st.st_size < clip.h.file_size ? "truncated" : "trailing bytes",
+                 clip.h.file_size, (long long)st.st_size);
+        fail(path, msg);
+    }
+    size_t index_len = (size_t)clip.h.chunk_count * BAV_INDEX_ENTRY_SIZE;
+    clip.index = xmalloc(index_len);
+    read_exact(clip.index, index_len, clip.h.index_offset, "index");
+    err = bav_check_index(&clip.h, clip.index, index_len);
+    if (err) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "corrupt index: %s", bav_strerror(err));
+        fail(path, msg);
+    }
+    clip.has_audio = clip.h.audio_format == BAV_AUDIO_S16LE;
+    clip.frame_bytes_audio = 2u * clip.h.audio_channels;
+    uint32_t biggest = 0;
+    for (uint32_t i = 0; i < clip.h.chunk_count; i++) {
+        struct bav_index_entry e;
+        bav_index_entry(&clip.h, clip.index, i, &e);
+        if (e.size > biggest)
+            biggest = e.size;
+    }
+    for (int i = 0; i < NSLOTS; i++)
+        clip.slots[i].buf = xmalloc(biggest);
+}
+
+/* Timeline start and length of chunk i, relative to its own first frame. */
+static uint64_t chunk_duration(const struct bav_index_entry *e, uint32_t i)
+{
+    uint64_t next = i + 1 < clip.h.chunk_count ? e->first_frame + e->frame_count
+                                                : clip.h.frame_count;
+    uint64_t dur = frame_tick(next) - frame_tick(e->first_frame);
+    /* The last chunk carries whatever PCM is left: play all of it. */
+    if (clip.has_audio && opt.use_audio && e->sample_count > dur)
+        dur = e->sample_count;
+    return dur;
+}
+
+/* Forget every buffered chunk; the reader starts over at `chunk`, tick 0. */
+static void reader_restart(uint32_t chunk)
+{
+    for (int i = 0; i < NSLOTS; i++)
+        clip.slots[i].used = clip.slots[i].ready = false;
+    clip.load_chunk = chunk;
+    clip.load_seq = 0;
+    clip.load_base = 0;
+    clip.load_done = false;
+}
+
+/* ---- the cursors: video and audio each walk the slots in play order ------- */
+
+static struct {
+    uint64_t seq;                 /* slot sequence being decoded */
+    bool in_chunk;                /* frame reader started for that slot */
+    struct bav_frame_reader r;
+    uint32_t frame;               /* next frame number (clip-wide) */
+    uint8_t *cur;                 /* decoded frame, the delta reference */
+    bool have_shown;
+    uint32_t shown_frame;         /* the position seeks count from */
+    uint64_t stalled_seq;         /* 1 + the chunk last counted as a stall */
+    bool finished;
+} video;
+
+static struct {
+    int fd;                       /* -1: no audio, the monotonic clock rules */
+    uint64_t seq;
+    uint64_t written;             /* ticks (sample frames) written this run */
+    bool finished;
+    bool paused;
+    uint64_t mono_start_ns, mono_paused_ns, pause_began_ns;
+    uint64_t underruns_before;    /* of earlier runs (a seek reopens) */
+} audio;
+
+static struct slot *slot_for(uint64_t seq)
+{
+    for (int i = 0; i < NSLOTS; i++)
+        if (clip.slots[i].used && clip.slots[i].seq == seq)
+            return &clip.slots[i];
+    return NULL;
+}
+
+static bool slot_free(const struct slot *s)
+{
+    if (!s->used)
+        return true;
+    bool video_done = s->seq < video.seq || video.finished;
+    bool audio_done = audio.fd < 0 || s->seq < audio.seq || audio.finished;
+    return video_done && audio_done;
+}
+
+/* ---- reading: one piece per call ----------------------------------------- */
+
+static struct {
+    uint64_t pieces, bytes, max_piece_ns, total_ns;
+} rstats;
+
+static void chunk_error(uint32_t chunk, int err)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "corrupt clip: chunk %u: %s", chunk, bav_strerror(err));
+    fail(prog_path, msg);
+}
+
+/* Reads at most one piece into the slot being loaded (starting a new one if
+ * a buffer is free). Returns true if it read something. */
+static bool reader_step(void)
+{
+    struct slot *s = NULL;
+    for (int i = 0; i < NSLOTS; i++)
+        if (clip.slots[i].used && !clip.slots[i].ready)
+            s = &clip.slots[i];
+    if (!s) {
+        if (clip.load_done)
+            return false;
+        for (int i = 0; i < NSLOTS && !s; i++)
+            if (slot_free(&clip.slots[i]))
+                s = &clip.slots[i];
+        if (!s)
+            return false;
+        s->used = true;
+        s->ready = false;
+        s->seq = clip.load_seq++;
+        s->chunk = clip.load_chunk;
+        bav_index_entry(&clip.h, clip.index, s->chunk, &s->e);
+        s->base = clip.load_base;
+        s->dur = chunk_duration(&s->e, s->chunk);
+        s->filled = 0;
+        clip.load_base += s->dur;
+        if (++clip.load_chunk == clip.h.chunk_count) {
+            clip.load_chunk = 0;
+            clip.load_done = !opt.loop;
+        }
+    }
+    uint64_t off = s->e.offset + s->filled;
+    if (clip.file_pos != off && lseek(clip.fd, (off_t)off, SEEK_SET) < 0)
+        fail(prog_path, strerror(errno));
+    clip.file_pos = off;
+    size_t want = s->e.size - s->filled;
+    if (want > READ_PIECE)
+        want = READ_PIECE;
+    uint64_t t0 = now_ns();
+    ssize_t n = read(clip.fd, s->buf + s->filled, want);
+    uint64_t took = now_ns() - t0;
+    if (n < 0)
+        fail(prog_path, strerror(errno));
+    if (n == 0)
+        fail(prog_path, "truncated: the file ended inside a chunk");
+    rstats.pieces++;
+    rstats.bytes += (uint64_t)n;
+    rstats.total_ns += took;
+    if (took > rstats.max_piece_ns)
+        rstats.max_piece_ns = took;
+    s->filled += (size_t)n;
+    clip.file_pos += (uint64_t)n;
+    if (s->filled == s->e.size) {
+        int err = bav_parse_chunk_header(&clip.h, &s->e, s->buf, BAV_CHUNK_HEADER_SIZE, &s->c);
+        if (!err)
+            err = bav_check_chunk(&s->c, s->buf + BAV_CHUNK_HEADER_SIZE, s->c.payload_size);
+        if (err)
+            chunk_error(s->chunk, err);
+        s->ready = true;
+    }
+    return true;
+}
+
+/* Reads until the chunk with sequence `seq` is ready (start, seek). */
+static struct slot *load_now(uint64_t seq)
+{
+    for (;;) {
+        struct slot *s = slot_for(seq);
+        if (s && s->ready)
+            return s;
+        if (!reader_step())
+            return NULL;
+    }
+}
+
+/* ---- the screen ----------------------------------------------------------- */
+
+static struct {
+    int fd;
+    struct fb_geometry g;
+    uint8_t *mem;
+    uint32_t scale, x, y;         /* where the clip's pixel (0,0) goes */
+    uint64_t presents, present_ns_max, present_ns_total;
+} screen;
+
+static void screen_open(void)
+{
+    screen.fd = open("/dev/fb0", O_RDWR);
+    if (screen.fd < 0)
+        fail("/dev/fb0", strerror(errno));
+    if (ioctl(screen.fd, FBIOC_GET_INFO, &screen.g) < 0)
+        fail("/dev/fb0", strerror(errno));
+    if (screen.g.format != FB_FORMAT_B8G8R8X8)
+        fail("/dev/fb0", "unsupported pixel format");
+    screen.mem = mmap(NULL, screen.g.size, PROT_READ | PROT_WRITE, MAP_SHARED, screen.fd, 0);
+    if (screen.mem == MAP_FAILED)
+        fail("/dev/fb0", strerror(errno));
+    uint32_t fit_x = screen.g.width / clip.h.width, fit_y = screen.g.height / clip.h.height;
+    uint32_t fit = fit_x < fit_y ? fit_x : fit_y;
+    if (fit < 1)
+        fit = 1;                  /* bigger than the screen: clipped, centred */
+    screen.scale = opt.scale > 0 ? (uint32_t)opt.scale : fit;
+    uint64_t w = (uint64_t)clip.h.width * screen.scale, h = (uint64_t)clip.h.height * screen.scale;
+    screen.x = w < screen.g.width ? (uint32_t)((screen.g.width - w) / 2) : 0;
+    screen.y = h < screen.g.height ? (uint32_t)((screen.g.height - h) / 2) : 0;
+    /* Letterbox: the whole screen black once; frames only touch their area. */
+    memset(screen.mem, 0, (size_t)screen.g.stride * screen.g.height);
+    struct fb_present all = { 0, 0, screen.g.width, screen.g.height };
+    ioctl(screen.fd, FBIOC_PRESENT, &all);
+}
+
+static void screen_show(const struct bav_rect *r)
+{
+    if (r->x0 >= r->x1 || r->y0 >= r->y1)
+        return;
+    bav_blit_bgrx(video.cur, clip.h.width, clip.h.height, r, screen.mem, screen.g.stride,
+                  screen.g.width, screen.g.height, screen.x, screen.y, screen.scale);
+    uint64_t x0 = screen.x + (uint64_t)r->x0 * screen.scale;
+    uint64_t y0 = screen.y + (uint64_t)r->y0 * screen.scale;
+    uint64_t x1 = screen.x + (uint64_t)r->x1 * screen.scale;
+    uint64_t y1 = screen.y + (uint64_t)r->y1 * screen.scale;
+    if (x0 >= screen.g.width || y0 >= screen.g.height)
+        return;
+    if (x1 > screen.g.width)
+        x1 = screen.g.width;
+    if (y1 > screen.g.height)
+        y1 = screen.g.height;
+    struct fb_present p = { (uint32_t)x0, (uint32_t)y0, (uint32_t)(x1 - x0), (uint32_t)(y1 - y0) };
+    uint64_t t0 = now_ns();
+    if (ioctl(screen.fd, FBIOC_PRESENT, &p) < 0)
+        fail("/dev/fb0", strerror(errno));
+    uint64_t took = now_ns() - t0;
+    screen.present_ns_total += took;
+    if (took > screen.present_ns_max)
+        screen.present_ns_max = took;
+    screen.presents++;
+}
+
+/* ---- audio and the clock -------------------------------------------------- */
+
+static void audio_open(void)
+{
+    audio.fd = -1;
+    if (!clip.has_audio || !opt.use_audio)
+        return;
+    int fd = open("/dev/audio", O_WRONLY);
+    if (fd < 0) {
+        fprintf(stderr, "player: /dev/audio: %s: playing without sound\n", strerror(errno));
+        opt.use_audio = false;
+        return;
+    }
+    struct audio_format f = { clip.h.audio_rate, clip.h.audio_channels };
+    if (ioctl(fd, AUDIO_SET_FORMAT, &f) < 0) {
+        fprintf(stderr, "player: /dev/audio cannot play %u Hz, %u channels: %s: "
+                "playing without sound\n", f.rate, f.channels, strerror(errno));
+        close(fd);
+        opt.use_audio = false;
+        return;
+    }
+    if (opt.latency_ms >= 0)
+        ioctl(fd, AUDIO_SET_LATENCY, (void *)(uintptr_t)(opt.latency_ms * 1000000));
+    audio.fd = fd;
+}
+
+static struct audio_clock last_clock;
+static uint64_t underruns_seen;   /* of the current run, for --stats */
+
+/* The timeline position being heard (or the monotonic equivalent). */
+static uint64_t clock_now(void)
+{
+    if (audio.fd >= 0) {
+        if (ioctl(audio.fd, AUDIO_GET_CLOCK, &last_clock) < 0)
+            fail("/dev/audio", strerror(errno));
+        if (opt.stats && last_clock.underruns > underruns_seen) {
+            /* Where underruns happen says why (start, disk, a slow present). */
+            if (underruns_seen < 8)
+                printf("player: underrun at %llu ms (written %llu ms)\n",
+                       (unsigned long long)(last_clock.frames_played * 1000 / clip.rate),
+                       (unsigned long long)(audio.written * 1000 / clip.rate));
+            underruns_seen = last_clock.underruns;
+        }
+        return last_clock.frames_played;
+    }
+    uint64_t t = audio.paused ? audio.pause_began_ns : now_ns();
+    uint64_t ns = t - audio.mono_start_ns - audio.mono_paused_ns;
+    return (uint64_t)((unsigned __int128)ns * clip.rate / 1000000000ull);
+}
+
+static uint8_t silence[4096];
+
+/* Writes audio up to AUDIO_LEAD_MS ahead of the clock. */
+static void audio_feed(uint64_t clock)
+{
+    if (audio.fd < 0 || audio.finished || audio.paused)
+        return;
+    uint64_t target = clock + clip.rate * AUDIO_LEAD_MS / 1000;
+    while (audio.written < target) {
+        struct slot *s = slot_for(audio.seq);
+        if (!s || !s->ready) {
+            if (clip.load_done && (!s) && audio.seq >= clip.load_seq) {
+                audio.finished = true;
+                /* The sound ends before the last frame's time has passed
+                 * (the device runs ~60 ms ahead of what is heard): without
+                 * more data it would play underrun silence until the drain.
+                 * Write that silence ourselves, to a whole 10 ms period. */
+                uint64_t period = clip.rate / 100;
+                uint64_t pad = clip.rate * AUDIO_LEAD_MS / 1000;
+                pad += period - (audio.written + pad) % period;
+                for (uint64_t left = pad; left > 0;) {
+                    uint64_t n = left < sizeof silence / clip.frame_bytes_audio
+                                     ? left : sizeof silence / clip.frame_bytes_audio;
+                    ssize_t put = write(audio.fd, silence, (size_t)(n * clip.frame_bytes_audio));
+                    if (put <= 0)
+                        break;
+                    left -= (uint64_t)put / clip.frame_bytes_audio;
+                }
+            }
+            return;
+        }
+        uint64_t off = audio.written - s->base;
+        if (off >= s->dur) {
+            audio.seq++;
+            continue;
+        }
+        uint64_t n = target - audio.written;
+        if (n > s->dur - off)
+            n = s->dur - off;
+        const uint8_t *src;
+        if (off < s->c.sample_count) {
+            if (n > s->c.sample_count - off)
+                n = s->c.sample_count - off;
+            src = s->buf + BAV_CHUNK_HEADER_SIZE + off * clip.frame_bytes_audio;
+        } else {
+            /* The clip's PCM is short here: keep the timeline with silence. */
+            if (n > sizeof silence / clip.frame_bytes_audio)
+                n = sizeof silence / clip.frame_bytes_audio;
+            src = silence;
+        }
+        ssize_t put = write(audio.fd, src, (size_t)(n * clip.frame_bytes_audio));
+        if (put < 0)
+            fail("/dev/audio", strerror(errno));
+        audio.written += (uint64_t)put / clip.frame_bytes_audio;
+    }
+}
+
+static void set_paused(bool paused)
+{
+    if (paused == audio.paused)
+        return;
+    audio.paused = paused;
+    if (audio.fd >= 0) {
+        ioctl(audio.fd, paused ? AUDIO_PAUSE : AUDIO_RESUME, 0);
+    } else if (paused) {
+        audio.pause_began_ns = now_ns();
+    } else {
+        audio.mono_paused_ns += now_ns() - audio.pause_began_ns;
+    }
+}
+
+/* ---- statistics ----------------------------------------------------------- */
+
+static struct {
+    uint64_t shown, dropped, decoded;
+    int64_t late_max_us;
+    int64_t av_sum_us, av_abs_max_us;
+    uint64_t av_count;
+    uint64_t t_start_ns, t_first_frame_ns;
+    uint64_t busy_ticks_start, uptime_start_ns;
+    uint64_t stalls;              /* times a due frame waited for the disk */
+    uint64_t sleep_ns;            /* time spent in the loop's nanosleep */
+} st;
+
+/* Sum of every process's user + system ticks in /dev/ps (100 Hz), i.e. the
+ * timer ticks that found the CPU busy with some process. */
+static uint64_t busy_ticks(void)
+{
+    int fd = open("/dev/ps", O_RDONLY);
+    if (fd < 0)
+        return 0;
+    static char text[16384];
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof text - 1 && (n = read(fd, text + len, sizeof text - 1 - len)) > 0)
+        len += (size_t)n;
+    close(fd);
+    text[len] = 0;
+    uint64_t total = 0;
+    char *line = strchr(text, '\n');   /* skip the header */
+    while (line && *++line) {
+        /* PID PPID STATE UTIME STIME ... */
+        char *p = line;
+        strtol(p, &p, 10);
+        strtol(p, &p, 10);
+        while (*p == ' ')
+            p++;
+        while (*p && *p != ' ')
+            p++;
+        total += strtoull(p, &p, 10);
+        total += strtoull(p, &p, 10);
+        line = strchr(line, '\n');
+    }
+    return total;
+}
+
+static void print_ms(const char *label, int64_t us)
+{
+    uint64_t a = (uint64_t)(us < 0 ? -us : us);
+    printf("%s%s%llu.%01llu ms", label, us < 0 ? "-" : "", (unsigned long long)(a / 1000),
+           (unsigned long long)(a % 1000 / 100));
+}
+
+static void print_stats(void)
+{
+    uint64_t elapsed = now_ns() - st.uptime_start_ns;
+    uint64_t ticks = busy_ticks() - st.busy_ticks_start;
+    uint64_t busy_pct10 = elapsed ? ticks * 10000000000ull / elapsed : 0;   /* per mille */
+    /* The player's own share: wall time outside its nanosleep, less the
+     * time blocked in present and read (the CPU is free then). Tick
+     * sampling misses a process that always wakes just after a tick. */
+    uint64_t blocked = st.sleep_ns + screen.present_ns_total + rstats.total_ns;
+    uint64_t own = elapsed > blocked ? elapsed - blocked : 0;
+    uint64_t own_pm = elapsed ? own * 1000 / elapsed : 0;
+    uint64_t wake_pm = elapsed ? (elapsed - (st.sleep_ns < elapsed ? st.sleep_ns : elapsed)) * 1000 / elapsed : 0;
+    uint64_t underruns = audio.underruns_before + (audio.fd >= 0 ? last_clock.underruns : 0);
+    int64_t av_mean = st.av_count ? st.av_sum_us / (int64_t)st.av_count : 0;
+    int64_t first_ms = st.t_first_frame_ns ? (int64_t)((st.t_first_frame_ns - st.t_start_ns) / 1000000) : -1;
+    printf("player: %llu frames shown, %llu dropped, %llu chunks late from the disk\n",
+           (unsigned long long)st.shown, (unsigned long long)st.dropped,
+           (unsigned long long)st.stalls);
+    print_ms("player: worst lateness ", st.late_max_us);
+    print_ms("; A/V offset mean ", av_mean);
+    print_ms(", max ", st.av_abs_max_us);
+    printf("\nplayer: audio %s, %llu underruns; first frame after %lld ms\n",
+           audio.fd >= 0 ? "clock" : "off (monotonic clock)", (unsigned long long)underruns,
+           (long long)first_ms);
+    printf("player: cpu busy %llu.%llu%% (player computing), %llu.%llu%% awake incl. present/read "
+           "waits, %llu.%llu%% all processes by 100 Hz tick samples\n",
+           (unsigned long long)(own_pm / 10), (unsigned long long)(own_pm % 10),
+           (unsigned long long)(wake_pm / 10), (unsigned long long)(wake_pm % 10),
+           (unsigned long long)(busy_pct10 / 10), (unsigned long long)(busy_pct10 % 10));
+    printf("player: %llu presents (slowest %llu us), read %llu KiB in %llu pieces "
+           "(slowest %llu us)\n",
+           (unsigned long long)screen.presents, (unsigned long long)(screen.present_ns_max / 1000),
+           (unsigned long long)(rstats.bytes / 1024), (unsigned long long)rstats.pieces,
+           (unsigned long long)(rstats.max_piece_ns / 1000));
+    printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
+           "av_max_us=%lld underruns=%llu cpu_permille=%llu awake_permille=%llu tick_permille=%llu first_frame_ms=%lld stalls=%llu "
+           "scale=%u x=%u y=%u\n",
+           (unsigned long long)st.shown, (unsigned long long)st.dropped,
+           (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
+           (unsigned long long)underruns, (unsigned long long)own_pm, (unsigned long long)wake_pm,
+           (unsigned long long)busy_pct10, (long long)first_ms,
+           (unsigned long long)st.stalls, screen.scale, screen.x, screen.y);
+}
+
+/* ---- video ---------------------------------------------------------------- */
+
+static void rect_union(struct bav_rect *a, const struct bav_rect *b)
+{
+    if (b->x0 >= b->x1 || b->y0 >= b->y1)
+        return;
+    if (a->x0 >= a->x1 || a->y0 >= a->y1) {
+        *a = *b;
+        return;
+    }
+    if (b->x0 < a->x0) a->x0 = b->x0;
+    if (b->y0 < a->y0) a->y0 = b->y0;
+    if (b->x1 > a->x1) a->x1 = b->x1;
+    if (b->y1 > a->y1) a->y1 = b->y1;
+}
+
+static uint64_t due_tick(const struct slot *s, uint32_t frame)
+{
+    return s->base + frame_tick(frame) - frame_tick(s->e.first_frame);
+}
+
+/* Decodes every frame that is due at `clock` (only the newest is shown),
+ * jumping straight to a later chunk's key frame when a whole chunk is late.
+ * Returns the tick of the next frame, or UINT64_MAX if there is none yet. */
+static uint64_t video_step(uint64_t clock)
+{
+    struct bav_rect damage = { 0, 0, 0, 0 };
+    uint32_t decoded = 0, newest = 0;
+    uint64_t newest_tick = 0, next_tick = UINT64_MAX;
+    while (!video.finished) {
+        struct slot *s = slot_for(video.seq);
+        if (!s || !s->ready) {
+            if (clip.load_done && !s && video.seq >= clip.load_seq)
+                video.finished = true;
+            else if (decoded == 0 && s && due_tick(s, s->e.first_frame) < clock &&
+                     video.stalled_seq != video.seq + 1) {
+                video.stalled_seq = video.seq + 1;     /* count each chunk once */
+                st.stalls++;
+            }
+            break;
+        }
+        if (!video.in_chunk) {
+            bav_frames_begin(&s->c, s->buf + BAV_CHUNK_HEADER_SIZE, &video.r);
+            video.in_chunk = true;
+            video.frame = s->e.first_frame;
+        }
+        uint64_t t = due_tick(s, video.frame);
+        if (clock <= t) {
+            next_tick = t;
+            break;
+        }
+        /* A later chunk already due? Skip the rest of this one undecoded. */
+        struct slot *n = slot_for(video.seq + 1);
+        if (n && n->ready && clock > due_tick(n, n->e.first_frame)) {
+            st.dropped += s->e.first_frame + s->e.frame_count - video.frame;
+            video.seq++;
+            video.in_chunk = false;
+            continue;
+        }
+        struct bav_frame f;
+        int r = bav_next_frame(&video.r, &f);
+        if (r <= 0)
+            chunk_error(s->chunk, r ? r : BAV_E_FRAME);
+        struct bav_rect d;
+        r = bav_decode_frame(&clip.h, &f, video.cur, bav_frame_bytes(&clip.h), &d);
+        if (r < 0)
+            chunk_error(s->chunk, r);
+        rect_union(&damage, &d);
+        decoded++;
+        st.decoded++;
+        newest = video.frame;
+        newest_tick = t;
+        if (++video.frame == s->e.first_frame + s->e.frame_count) {
+            video.seq++;
+            video.in_chunk = false;
+        }
+    }
+    if (decoded) {
+        int64_t late_us = (int64_t)((clock - newest_tick) * 1000000 / clip.rate);
+        screen_show(&damage);
+        uint64_t after = clock_now();
+        int64_t av_us = ((int64_t)after - (int64_t)newest_tick) * 1000000 / (int64_t)clip.rate;
+        if (!st.t_first_frame_ns)
+            st.t_first_frame_ns = now_ns();
+        st.shown++;
+        st.dropped += decoded - 1;
+        if (late_us > st.late_max_us)
+            st.late_max_us = late_us;
+        st.av_sum_us += av_us;
+        st.av_count++;
+        if ((av_us < 0 ? -av_us : av_us) > st.av_abs_max_us)
+            st.av_abs_max_us = av_us < 0 ? -av_us : av_us;
+        video.have_shown = true;
+        video.shown_frame = newest;
+    }
+    return next_tick;
+}
+
+/* ---- seeking -------------------------------------------------------------- */
+
+/* Restarts playback (picture and sound) at `chunk`. */
+static void restart_at(uint32_t chunk)
+{
+    if (audio.fd >= 0) {
+        /* There is no flush: closing plays out what is queued (at most the
+         * lead, ~0.2 s), and a new open starts the clock at 0 again. */
+        struct audio_clock c;
+        if (ioctl(audio.fd, AUDIO_GET_CLOCK, &c) == 0)
+            audio.underruns_before += c.underruns;
+        if (audio.paused)
+            ioctl(audio.fd, AUDIO_RESUME, 0);
+        close(audio.fd);
+        audio_open();
+        memset(&last_clock, 0, sizeof last_clock);
+        underruns_seen = 0;
+    }
+    audio.paused = false;
+    audio.seq = 0;
+    audio.written = 0;
+    audio.finished = false;
+    audio.mono_start_ns = now_ns();
+    audio.mono_paused_ns = 0;
+    video.seq = 0;
+    video.in_chunk = false;
+    video.finished = false;
+    video.stalled_seq = 0;
+    reader_restart(chunk);
+    if (!load_now(0))
+        fail(prog_path, "cannot read the clip after seeking");
+}
+
+static void seek_by(int seconds)
+{
+    uint32_t from = video.have_shown ? video.shown_frame : 0;
+    int64_t target = (int64_t)frame_tick(from) + (int64_t)seconds * (int64_t)clip.rate;
+    uint32_t best = 0;
+    uint64_t best_dist = UINT64_MAX;
+    for (uint32_t i = 0; i < clip.h.chunk_count; i++) {
+        struct bav_index_entry e;
+        bav_index_entry(&clip.h, clip.index, i, &e);
+        int64_t d = (int64_t)frame_tick(e.first_frame) - target;
+        uint64_t dist = (uint64_t)(d < 0 ? -d : d);
+        if (dist < best_dist) {
+            best_dist = dist;
+            best = i;
+        }
+    }
+    struct bav_index_entry e;
+    bav_index_entry(&clip.h, clip.index, best, &e);
+    printf("player: seek to %u s (chunk %u, frame %u)\n",
+           (unsigned)(frame_tick(e.first_frame) / clip.rate), best, e.first_frame);
+    restart_at(best);
+    /* A second key press before the next frame shows counts from here. */
+    video.have_shown = true;
+    video.shown_frame = e.first_frame;
+}
+
+/* ---- keys ----------------------------------------------------------------- */
+
+enum key { KEY_NONE, KEY_PAUSE, KEY_LEFT, KEY_RIGHT, KEY_QUIT };
+
+static struct {
+    int fd;
+    int old_mode;
+    int esc;                      /* escape-sequence state: 0, 1 after ESC, 2 after ESC [ */
+} keys = { -1, 0, 0 };
+
+static void keys_restore(void)
+{
+    if (keys.fd >= 0)
+        ioctl(keys.fd, TIOCSMODE, (void *)(uintptr_t)keys.old_mode);
+}
+
+static void keys_open(void)
+{
+    keys.fd = open("/dev/console", O_RDONLY | O_NONBLOCK);
+    if (keys.fd < 0)
+        return;
+    int mode = ioctl(keys.fd, TIOCGMODE, 0);
+    if (mode < 0) {
+        close(keys.fd);
+        keys.fd = -1;
+        return;
+    }
+    keys.old_mode = mode;
+    /* Raw: no line buffering, no echo, no ^C signal, so each key arrives
+     * at once and nothing is drawn over the picture. */
+    ioctl(keys.fd, TIOCSMODE, (void *)0);
+    atexit(keys_restore);
+}
+
+static enum key key_poll(void)
+{
+    if (keys.fd < 0)
+        return KEY_NONE;
+    unsigned char c;
+    while (read(keys.fd, &c, 1) == 1) {
+        if (keys.esc == 1) {
+            keys.esc = c == '[' ? 2 : 0;
+            continue;
+        }
+        if (keys.esc == 2) {
+            keys.esc = 0;
+            if (c == 'C')
+                return KEY_RIGHT;
+            if (c == 'D')
+                return KEY_LEFT;
+            continue;
+        }
+        if (c == 0x1b)
+            keys.esc = 1;
+        else if (c == ' ')
+            return KEY_PAUSE;
+        else if (c == 'q' || c == 'Q')
+            return KEY_QUIT;
+    }
+    return KEY_NONE;
+}
+
+/* ---- main ----------------------------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: player FILE.bav [--loop] [--scale N|fit] [--no-audio] [--stats] "
+            "[--latency-ms N]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    st.t_start_ns = now_ns();
+    opt.use_audio = true;
+    opt.latency_ms = -1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--loop") == 0)
+            opt.loop = true;
+        else if (strcmp(argv[i], "--no-audio") == 0)
+            opt.use_audio = false;
+        else if (strcmp(argv[i], "--stats") == 0)
+            opt.stats = true;
+        else if (strcmp(argv[i], "--latency-ms") == 0 && i + 1 < argc) {
+            char *end;
+            opt.latency_ms = strtol(argv[++i], &end, 10);
+            if (*end || opt.latency_ms < 0 || opt.latency_ms > 1000)
+                usage();
+        }
+        else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "fit") == 0) {
+                opt.scale = 0;
+            } else {
+                char *end;
+                long v = strtol(argv[i], &end, 10);
+                if (*end || v < 1 || v > 64)
+                    usage();
+                opt.scale = (int)v;
+            }
+        } else if (argv[i][0] == '-' || prog_path)
+            usage();
+        else
+            prog_path = argv[i];
+    }
+    if (!prog_path)
+        usage();
+
+    open_clip(prog_path);
+    clip.rate = clip.has_audio ? clip.h.audio_rate : NO_AUDIO_RATE;
+    video.cur = xmalloc((size_t)bav_frame_bytes(&clip.h));
+    memset(video.cur, 0, (size_t)bav_frame_bytes(&clip.h));
+
+    /* The first chunk before any device is taken: a clip that is corrupt
+     * from the start fails with the console untouched. */
+    reader_restart(0);
+    if (!load_now(0))
+        fail(prog_path, "no chunk to play");
+
+    printf("player: %s: %ux%u, %u.%02u fps, %u frames, %s; scale ", prog_path, clip.h.width,
+           clip.h.height, clip.h.fps_num / clip.h.fps_den,
+           (unsigned)((uint64_t)clip.h.fps_num * 100 / clip.h.fps_den % 100), clip.h.frame_count,
+           clip.has_audio ? "with audio" : "no audio");
+    screen_open();
+    printf("%u at (%u,%u)\n", screen.scale, screen.x, screen.y);
+    audio_open();
+    if (clip.has_audio && audio.fd >= 0) {
+        printf("player: audio %u Hz, %u channels; keys: space pause, left/right seek, q quit\n",
+               clip.h.audio_rate, clip.h.audio_channels);
+    } else {
+        printf("player: no sound (%s); keys: space pause, left/right seek, q quit\n",
+               !clip.has_audio ? "the clip has none" : "monotonic clock");
+    }
+    /* Console lines printed from now on are not drawn (fb0 is ours), but
+     * flush before raw mode so nothing is left half-written. */
+    fflush(stdout);
+    keys_open();
+    st.uptime_start_ns = now_ns();
+    st.busy_ticks_start = busy_ticks();
+    audio.mono_start_ns = now_ns();
+
+    bool quit = false;
+    while (!quit) {
+        switch (key_poll()) {
+        case KEY_PAUSE:
+            set_paused(!audio.paused);
+            break;
+        case KEY_LEFT:
+            seek_by(-SEEK_SECONDS);
+            break;
+        case KEY_RIGHT:
+            seek_by(SEEK_SECONDS);
+            break;
+        case KEY_QUIT:
+            quit = true;
+            continue;
+        case KEY_NONE:
+            break;
+        }
+        if (audio.paused) {
+            uint64_t t0 = now_ns();
+            sleep_ns(MAX_SLEEP_MS * 1000000ull);
+            st.sleep_ns += now_ns() - t0;
+            continue;
+        }
+        uint64_t clock = clock_now();
+        audio_feed(clock);
+        uint64_t next = video_step(clock);
+        if (video.finished && (audio.fd < 0 || audio.finished))
+            break;
+        /* Read ahead while there is time before the next frame. */
+        uint64_t margin = clip.rate * 8 / 1000;    /* keep 8 ms for the frame */
+        for (;;) {
+            uint64_t c = clock_now();
+            if (next != UINT64_MAX && c + margin >= next)
+                break;
+            if (!reader_step())
+                break;
+        }
+        clock = clock_now();
+        audio_feed(clock);
+        uint64_t wait_ticks = next == UINT64_MAX ? clip.rate * MAX_SLEEP_MS / 1000
+                              : next > clock ? next - clock : 0;
+        uint64_t wait_ns = wait_ticks * 1000000000ull / clip.rate;
+        if (wait_ns > MAX_SLEEP_MS * 1000000ull)
+            wait_ns = MAX_SLEEP_MS * 1000000ull;
+        /* At least 1 ms: never spin on the clock (it moves in steps). */
+        if (wait_ns < 1000000)
+            wait_ns = 1000000;
+        uint64_t t0 = now_ns();
+        sleep_ns(wait_ns);
+        st.sleep_ns += now_ns() - t0;
+    }
+    if (audio.fd >= 0) {
+        if (!quit)
+            ioctl(audio.fd, AUDIO_DRAIN, 0);
+        clock_now();
+    }
+    if (opt.stats)
+        print_stats();
+    keys_restore();
+    keys.fd = -1;
+    close(screen.fd);
+    if (audio.fd >= 0)
+        close(audio.fd);
+    return 0;
+}
