@@ -66,6 +66,7 @@ static void format_stat(struct textbuf *tb)
     tb_printf(tb, "uptime_ns %lu\n", uptime_ns());
     tb_printf(tb, "timer_interrupts %lu\n", timer_interrupts());
     tb_printf(tb, "timer_ticks %lu\n", timer_ticks());
+    tb_printf(tb, "idle_ns %lu\n", sched_idle_ns());
 }
 
 static int stat_open(struct file *f)

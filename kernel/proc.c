@@ -31,6 +31,7 @@ static struct proc *current;
 static struct proc *init_proc;
 static int next_pid = 1;
 static bool running;
+static uint64_t idle_ns; /* time the hart spent waiting in the idle loop */
 
 void swtch(struct context *old, struct context *new);
 void fp_save(struct fpstate *fp);
@@ -41,6 +42,11 @@ extern struct task *boot_task_ptr;
 struct proc *proc_current(void)
 {
     return current;
+}
+
+uint64_t sched_idle_ns(void)
+{
+    return idle_ns;
 }
 
 bool scheduler_running(void)
@@ -155,7 +161,9 @@ void scheduler(void)
             /* Idle: no tick, only the next deadline (if any) can wake us,
              * or a device interrupt. */
             timer_set_tick(false);
+            uint64_t idle_from = uptime_ns();
             wfi();
+            idle_ns += uptime_ns() - idle_from;
             csr_set(sstatus, SSTATUS_SIE);
             continue;
         }

@@ -93,6 +93,8 @@ void proc_yield(void);
 int proc_sleep_until(uint64_t deadline_ns);
 /* True while the scheduler is running processes (sleep then switches). */
 bool scheduler_running(void);
+/* Time spent idle (waiting for an interrupt with nothing runnable). */
+uint64_t sched_idle_ns(void);
 
 int proc_fork(void);
 /* fork + exec in one: a child running path, sharing our descriptors. */
