@@ -84,30 +84,30 @@ static long gather_exec_args(uint64_t upath, uint64_t uargv, uint64_t uenvp, str
     return err;
 }
 
-long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a3, uint64_t a4, uint64_t a5)
+/* execve and spawn: copy the arguments in, then run `op` on them. */
+static long with_exec_args(uint64_t path, uint64_t argv, uint64_t envp,
+                           int (*op)(const char *, char *const[], char *const[]))
 {
-    (void)a3, (void)a4, (void)a5;
     struct exec_args *a = kmalloc(sizeof *a);
     if (!a)
         return -ENOMEM;
     long err = gather_exec_args(path, argv, envp, a);
     if (!err)
-        err = proc_exec(a->path, a->argv, a->envp);
+        err = op(a->path, a->argv, a->envp);
     kfree(a);
     return err;
+}
+
+long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    (void)a3, (void)a4, (void)a5;
+    return with_exec_args(path, argv, envp, proc_exec);
 }
 
 long sys_spawn(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
-    struct exec_args *a = kmalloc(sizeof *a);
-    if (!a)
-        return -ENOMEM;
-    long err = gather_exec_args(path, argv, envp, a);
-    if (!err)
-        err = proc_spawn(a->path, a->argv, a->envp);
-    kfree(a);
-    return err;
+    return with_exec_args(path, argv, envp, proc_spawn);
 }
 
 long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage, uint64_t a4,

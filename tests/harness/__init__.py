@@ -24,6 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from qmp import QMP  # noqa: E402  (the one QMP client, shared with run.py)
+from screenshot import read_ppm  # noqa: E402  (the one PPM parser)
 
 KERNEL = os.path.join(ROOT, "build", "kernel.elf")
 RUN_PY = os.path.join(ROOT, "tools", "run.py")
@@ -50,28 +51,9 @@ class Image:
 
 
 def parse_ppm(data):
-    """Parse a binary PPM (P6, maxval 255) as QEMU's screendump writes it."""
-    fields = []
-    pos = 0
-    while len(fields) < 4:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos) + 1
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    pos += 1  # the single whitespace byte after maxval
-    if fields[0] != b"P6" or int(fields[3]) != 255:
-        raise ValueError(f"not a P6/255 PPM: {fields}")
-    w, h = int(fields[1]), int(fields[2])
-    rgb = data[pos:pos + 3 * w * h]
-    if len(rgb) != 3 * w * h:
-        raise ValueError("truncated PPM")
-    return Image(w, h, rgb)
+    """Parse a binary PPM (P6, maxval 255) as QEMU's screendump writes it
+    (the parser is tools/screenshot.py's, shared with the PNG converter)."""
+    return Image(*read_ppm(data))
 
 
 class Machine:
