@@ -128,3 +128,27 @@ def test_unknown_incompatible_feature_is_refused():
         status, out = run("ls /", timeout=60, disk=img)
         assert "panic" not in out
         assert re.search(r"ext2: .*(feature|extent)", out, re.I), out[-2000:]
+
+
+def test_shell_writes_on_the_system_disk():
+    # The real system: /bin/sh on a copy of build/hdd.dsk, as a user would.
+    import shutil
+    from harness import ROOT
+    data = os.urandom(300_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        img = os.path.join(tmp, "hdd.dsk")
+        shutil.copyfile(os.path.join(ROOT, "build", "hdd.dsk"), img)
+        host_file = os.path.join(tmp, "blob.bin")
+        with open(host_file, "wb") as f:
+            f.write(data)
+        debugfs(img, f"write {host_file} /home/blob.bin", write=True)
+        status, out = run("mkdir /home/u && echo one > /home/u/a && echo two >> /home/u/a && "
+                          "cp /home/u/a /home/u/b && mv /home/u/b /home/c && rm /home/u/a && "
+                          "cksum /home/blob.bin && cat /home/c", timeout=60, disk=img)
+        assert status == 0, out[-2000:]
+        crc, size = host_cksum(data)
+        assert f"{crc.decode()} {size.decode()} /home/blob.bin" in out, out[-1500:]
+        ok, report = fsck_clean(img)
+        assert ok, report
+        assert debugfs(img, "cat /home/c") == b"one\ntwo\n"
+        assert b"a" not in debugfs(img, "ls /home/u").split()
