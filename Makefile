@@ -77,10 +77,10 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 UNIT_DATA := $(BUILD)/tests/virt.dtb $(BUILD)/tests/virt-smp4.dtb
 $(BUILD)/tests/virt.dtb: tools/run.py | deps
 	@mkdir -p $(@D)
-	$(PYTHON) tools/run.py --dumpdtb $@
+	$(PYTHON) tools/run.py --disk none --dumpdtb $@
 $(BUILD)/tests/virt-smp4.dtb: tools/run.py | deps
 	@mkdir -p $(@D)
-	$(PYTHON) tools/run.py --dumpdtb $@ --smp 4 --memory 1G
+	$(PYTHON) tools/run.py --disk none --dumpdtb $@ --smp 4 --memory 1G
 
 unit: $(UNIT_BINS) $(UNIT_DATA)
 	@$(PYTHON) tests/run_tests.py --unit $(UNIT_BINS)

@@ -7,7 +7,9 @@ Host unit-test binaries print one line per test ("ok   file:name" or
 "FAIL file:name"); they are counted as they report. Python suites are
 modules named test_*.py under the given directories; each function named
 test_* is one test and passes unless it raises. End-to-end tests boot QEMU,
-so they run N at a time (default 2, one per core). The last line printed is
+so they run N at a time (default 2, one per core); a test function with the
+attribute `exclusive = True` (timing-sensitive: A/V sync, rates) runs alone
+afterwards, so no other guest competes for the cores. The last line printed is
 "N passed, M failed"; the exit status is non-zero when anything failed.
 """
 import argparse
@@ -128,10 +130,16 @@ def main():
         failed += f
 
     tests = discover(args.py, args.k)
+    shared = [t for t in tests if not getattr(t[1], "exclusive", False)]
+    alone = [t for t in tests if getattr(t[1], "exclusive", False)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j)) as ex:
-        for p, f in ex.map(run_py, tests):
+        for p, f in ex.map(run_py, shared):
             passed += p
             failed += f
+    for t in alone:
+        p, f = run_py(t)
+        passed += p
+        failed += f
 
     say(f"(all suites took {time.monotonic() - t0:.0f}s)")
     say(f"{passed} passed, {failed} failed")
