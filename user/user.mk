@@ -35,7 +35,7 @@ USER_PROGRAMS := $(sort $(USER_PROGRAMS) init sh ls cat echo mkdir rm mv cp ps \
 USER_EXTRA_SRCS_cksum := kernel/cksum.c
 # Sound: aplay parses WAV and tone synthesizes with the same pure code the
 # host tests check (audio/wav.c, audio/tone.c).
-USER_PROGRAMS += aplay tone audiobench
+USER_PROGRAMS += aplay tone audiobench fbdraw
 USER_EXTRA_SRCS_aplay := audio/wav.c
 USER_EXTRA_SRCS_tone := audio/tone.c
 USER_EXTRA_SRCS_audiobench := audio/tone.c

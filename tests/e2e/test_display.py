@@ -178,3 +178,27 @@ def test_resolution_comes_from_the_device():
         m.expect(r"virtio-gpu: scanout 0 800x600")
         m.expect(r"console 100x37 cells")
         assert m.wait() == 0
+
+
+def test_user_program_draws_on_fb0():
+    # A user process maps /dev/fb0, draws a pattern, presents only that
+    # rectangle (user/fbdraw.c); the screendump shows exactly that pattern
+    # and, around it, the console as it was.
+    import os
+    import shutil
+    import tempfile
+    from harness import ROOT
+    X, Y, W, H = 100, 300, 200, 120
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "d.img")
+        shutil.copyfile(os.path.join(ROOT, "build", "hdd.dsk"), disk)
+        with Machine(qmp=True, timeout=60, disk=disk, cmd=f"fbdraw {X} {Y} {W} {H} 3") as m:
+            m.expect(rf"fbdraw: presented {W}x{H} at {X},{Y} on 1280x720")
+            img = m.screendump()
+            bad = [(x, y) for y in range(Y, Y + H) for x in range(X, X + W)
+                   if img.pixel(x, y) != fbtest_pixel(x, y)]
+            assert not bad, f"{len(bad)} wrong pixels, first {bad[:5]}"
+            ring = [(x, Y - 1) for x in range(X, X + W)] + [(x, Y + H) for x in range(X, X + W)] + \
+                   [(X - 1, y) for y in range(Y, Y + H)] + [(X + W, y) for y in range(Y, Y + H)]
+            assert all(img.pixel(x, y) in PALETTE for x, y in ring), "drawn outside the rectangle"
+            assert m.wait(timeout=30) == 0
