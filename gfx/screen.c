@@ -114,37 +114,74 @@ void screen_key_event(uint16_t type, uint16_t code, int32_t value)
     }
 }
 
+/* Points the TTY at `f` with fresh cells; the old cells are freed. The
+ * console's log ring is replayed into it (console_set_screen_sink), so the
+ * screen shows the same text in the new font. */
+static struct tty_cell *current_cells;
+
+static int start_tty(const struct psf2_font *f)
+{
+    size_t ncells = tty_cells_needed(&fb, f, SCREEN_SCROLLBACK_LINES);
+    size_t bytes = ncells * sizeof(struct tty_cell);
+    struct tty_cell *cells =
+        ncells ? kpages_alloc((bytes + PAGE_SIZE - 1) / PAGE_SIZE, 1, PAGE_OWNER_GFX) : NULL;
+    if (!cells) {
+        klog("screen: no memory for %lu console cells\n", ncells);
+        return -ENOMEM;
+    }
+    console_set_screen_sink(NULL);
+    uint64_t flags = irq_save();
+    bool was_ready = ready;
+    ready = false;
+    struct psf2_font saved = font;
+    font = *f;
+    int err = tty_init(&tty, &fb, &font, cells, ncells, SCREEN_SCROLLBACK_LINES);
+    if (err) {
+        font = saved;
+        ready = was_ready;
+    } else {
+        ready = true;
+    }
+    irq_restore(flags);
+    if (err) {
+        kpages_free(cells);
+        if (was_ready)
+            console_set_screen_sink(screen_write);
+        return err;
+    }
+    if (current_cells)
+        kpages_free(current_cells);
+    current_cells = cells;
+    console_set_screen_sink(screen_write); /* replays the log */
+    uint16_t rows = (uint16_t)tty.rows, cols = (uint16_t)tty.cols;
+    console_set_size(rows, cols);
+    return 0;
+}
+
 static int console_init(void)
 {
     const struct gpu_framebuffer *gfb = virtio_gpu_framebuffer();
     int err = fb_init(&fb, gfb->pixels, gfb->width, gfb->height, gfb->stride);
     if (err)
         return err;
-    err = psf2_parse(&font, font_default_psf, font_default_psf_len);
+    struct psf2_font builtin;
+    err = psf2_parse(&builtin, font_default_psf, font_default_psf_len);
     if (err) {
         klog("screen: the built-in font does not parse (error %d)\n", err);
         return err;
     }
-    size_t ncells = tty_cells_needed(&fb, &font, SCREEN_SCROLLBACK_LINES);
-    size_t bytes = ncells * sizeof(struct tty_cell);
-    struct tty_cell *cells = kpages_alloc((bytes + PAGE_SIZE - 1) / PAGE_SIZE, 1, PAGE_OWNER_GFX);
-    if (!ncells || !cells) {
-        klog("screen: no memory for %lu console cells\n", ncells);
-        return -1;
-    }
-    uint64_t flags = irq_save();
-    err = tty_init(&tty, &fb, &font, cells, ncells, SCREEN_SCROLLBACK_LINES);
-    if (!err) {
-        ready = true;
-        screen_present_damage();
-    }
-    irq_restore(flags);
-    if (err) {
-        kpages_free(cells);
+    return start_tty(&builtin);
+}
+
+int screen_set_font(const void *psf, size_t len)
+{
+    if (!ready)
+        return -ENODEV;
+    struct psf2_font f;
+    int err = psf2_parse(&f, psf, len);
+    if (err)
         return err;
-    }
-    console_set_screen_sink(screen_write);
-    return 0;
+    return start_tty(&f);
 }
 
 void display_init(void)

@@ -30,6 +30,11 @@
 
 void display_init(void);
 
+/* Switch the console to a PSF2 font (e.g. one loaded from
+ * /usr/share/fonts). psf must stay valid while it is in use. 0, or
+ * -EINVAL/-EOPNOTSUPP for a font psf2.c refuses, -ENODEV without a screen. */
+int screen_set_font(const void *psf, size_t len);
+
 /* True once the console draws on a framebuffer. */
 bool screen_ready(void);
 /* The framebuffer as a struct fb (NULL without a GPU). Callers serialize

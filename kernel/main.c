@@ -13,6 +13,9 @@
 #include "fs/vfs.h"
 #include "gfx/screen.h"
 #include "kernel/cmdline.h"
+#include "kernel/errno.h"
+#include "kernel/fmt.h"
+#include "kernel/kalloc.h"
 #include "kernel/devices.h"
 #include "kernel/rtc.h"
 #include "kernel/console.h"
@@ -32,6 +35,41 @@
 #include "kernel/uvm.h"
 #include "kernel/trap.h"
 #include "kernel/uart16550.h"
+
+/* The console font from /usr/share/fonts/NAME.psf (bootarg font=NAME,
+ * default font_default); the built-in font stays when it is missing or
+ * bad. The file's bytes stay allocated: the font points into them. */
+static void load_console_font(void)
+{
+    char name[64] = "font_default", path[96];
+    cmdline_get(platform.bootargs, "font", name, sizeof name);
+    fmt_snprintf(path, sizeof path, "/usr/share/fonts/%s.psf", name);
+    struct file *f;
+    struct stat st;
+    int err = vfs_open(path, O_RDONLY, 0, &f);
+    if (err) {
+        klog("screen: %s: cannot open (error %d); keeping the built-in font\n", path, err);
+        return;
+    }
+    void *data = NULL;
+    err = vfs_fstat(f, &st);
+    if (!err && (st.st_size <= 0 || st.st_size > (1 << 20)))
+        err = -EFBIG;
+    if (!err && !(data = kmalloc((size_t)st.st_size)))
+        err = -ENOMEM;
+    if (!err && vfs_read(f, data, (uint64_t)st.st_size) != st.st_size)
+        err = -EIO;
+    file_put(f);
+    if (!err)
+        err = screen_set_font(data, (size_t)st.st_size);
+    if (err) {
+        kfree(data);
+        if (err != -ENODEV)
+            klog("screen: %s: not usable (error %d); keeping the built-in font\n", path, err);
+        return;
+    }
+    klog("screen: font %s\n", path);
+}
 
 static void sync_on_shutdown(void)
 {
@@ -105,8 +143,10 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     devices_init();
     audio_dev_init();
     display_init();
-    if (disk && vfs_mount_root(disk) == 0)
+    if (disk && vfs_mount_root(disk) == 0) {
         power_register_shutdown_hook(sync_on_shutdown);
+        load_console_font();
+    }
 
     run_bootargs();
 }

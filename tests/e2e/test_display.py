@@ -202,3 +202,28 @@ def test_user_program_draws_on_fb0():
                    [(X - 1, y) for y in range(Y, Y + H)] + [(X + W, y) for y in range(Y, Y + H)]
             assert all(img.pixel(x, y) in PALETTE for x, y in ring), "drawn outside the rectangle"
             assert m.wait(timeout=30) == 0
+
+
+def test_console_font_comes_from_the_disk():
+    # font=font_large: /usr/share/fonts/font_large.psf (16x32) replaces the
+    # built-in 8x16 font once the disk is mounted; the whole log is redrawn
+    # in it. A missing font keeps the built-in one, with a message.
+    import os
+    import shutil
+    import tempfile
+    from harness import ROOT
+    large = Font(os.path.join(ROOT, "build", "gen", "font_large.psf"))
+    assert (large.width, large.height) == (16, 32)
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "d.img")
+        shutil.copyfile(os.path.join(ROOT, "build", "hdd.dsk"), disk)
+        with Machine(qmp=True, timeout=60, disk=disk, append="font=font_large",
+                     cmd="echo LARGE-FONT-OK; sleep 3") as m:
+            m.expect(r"screen: font /usr/share/fonts/font_large.psf")
+            m.expect(r"\nLARGE-FONT-OK\r?\n")
+            _, lines = wait_screen(m, lambda i, l: "LARGE-FONT-OK" in l, font=large)
+            # 80x22 cells now: the log is redrawn in the new font.
+            assert any("screen: font /usr/share/fonts/font_large.psf" in l for l in lines), lines
+        with Machine(timeout=60, disk=disk, append="font=nope", cmd="echo still") as m:
+            m.expect(r"nope.psf: cannot open \(error -2\); keeping the built-in font")
+            assert m.wait(timeout=30) == 0
