@@ -16,8 +16,10 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
 
-[ -r /etc/os-release ] || die "cannot read /etc/os-release: unsupported system"
-. /etc/os-release
+# DEPS_OS_RELEASE lets the tests pretend to be another system.
+os_release=${DEPS_OS_RELEASE:-/etc/os-release}
+[ -r "$os_release" ] || die "cannot read $os_release: unsupported system"
+. "$os_release"
 case "${ID:-}:${VERSION_ID:-}" in
     debian:12) distro=bookworm ;;
     ubuntu:24.04) distro=noble ;;
