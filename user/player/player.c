@@ -51,13 +51,18 @@
 #include "user/player/bav.h"
 
 #define NSLOTS 3
-#define READ_PIECE (64 * 1024)
+#define READ_PIECE (32 * 1024)
 #define AUDIO_LEAD_MS 150         /* audio written ahead of the clock */
 #define MAX_SLEEP_MS 10           /* keys are polled at least this often */
 #define SEEK_SECONDS 5
 #define NO_AUDIO_RATE 48000       /* timeline ticks per second without audio */
 
 static const char *prog_path;
+
+/* The previous loop turn, to explain a drop: its length and parts. */
+static struct {
+    uint64_t start_ns, gap_ns, present_ns, read_ns, sleep_ns;
+} turn;
 
 /* ---- clip and buffers ----------------------------------------------------- */
 
@@ -316,6 +321,7 @@ static bool reader_step(void)
     rstats.pieces++;
     rstats.bytes += (uint64_t)n;
     rstats.total_ns += took;
+    turn.read_ns += took;
     if (took > rstats.max_piece_ns)
         rstats.max_piece_ns = took;
     s->filled += (size_t)n;
@@ -401,6 +407,7 @@ static void screen_show(const struct bav_rect *r)
         fail("/dev/fb0", strerror(errno));
     uint64_t took = now_ns() - t0;
     screen.present_ns_total += took;
+    turn.present_ns += took;
     if (took > screen.present_ns_max)
         screen.present_ns_max = took;
     screen.presents++;
@@ -538,7 +545,9 @@ static struct {
     uint64_t busy_ticks_start, uptime_start_ns;
     uint64_t stalls;              /* times a due frame waited for the disk */
     uint64_t sleep_ns;            /* time spent in the loop's nanosleep */
+    uint32_t drop_reports;
 } st;
+
 
 /* Sum of every process's user + system ticks in /dev/ps (100 Hz), i.e. the
  * timer ticks that found the CPU busy with some process. */
@@ -709,6 +718,16 @@ static uint64_t video_step(uint64_t clock)
             st.t_first_frame_ns = now_ns();
         st.shown++;
         st.dropped += decoded - 1;
+        if (decoded > 1 && opt.stats && st.drop_reports < 4) {
+            /* Why: how long the previous loop turn took and on what. */
+            st.drop_reports++;
+            printf("player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
+                   "read %llu, sleep %llu ms)\n", decoded - 1, newest,
+                   (unsigned long long)(turn.gap_ns / 1000000),
+                   (unsigned long long)(turn.present_ns / 1000000),
+                   (unsigned long long)(turn.read_ns / 1000000),
+                   (unsigned long long)(turn.sleep_ns / 1000000));
+        }
         if (late_us > st.late_max_us)
             st.late_max_us = late_us;
         st.av_sum_us += av_us;
@@ -945,9 +964,13 @@ int main(int argc, char **argv)
             st.sleep_ns += now_ns() - t0;
             continue;
         }
+        uint64_t turn_start = now_ns();
+        turn.gap_ns = turn.start_ns ? turn_start - turn.start_ns : 0;
         uint64_t clock = clock_now();
         audio_feed(clock);
         uint64_t next = video_step(clock);
+        turn.start_ns = turn_start;
+        turn.present_ns = turn.read_ns = turn.sleep_ns = 0;
         if (video.finished && (audio.fd < 0 || audio.finished))
             break;
         /* Read ahead while there is time before the next frame. */
@@ -971,7 +994,8 @@ int main(int argc, char **argv)
             wait_ns = 1000000;
         uint64_t t0 = now_ns();
         sleep_ns(wait_ns);
-        st.sleep_ns += now_ns() - t0;
+        turn.sleep_ns = now_ns() - t0;
+        st.sleep_ns += turn.sleep_ns;
     }
     if (audio.fd >= 0) {
         if (!quit)
