@@ -24,16 +24,18 @@ DISK_FONT_FILES ?=
 DISK_ETC_FILES := $(wildcard assets/disk/etc/*)
 
 # The list of files itself is a prerequisite: removing a program (or
-# changing CLIP=) must rebuild the image even though no file got newer.
+# changing CLIP=) must rebuild the image even though no file got newer. The
+# manifest's recipe always runs but replaces the file only when the list
+# changed, so make sees a new timestamp exactly then.
 DISK_MANIFEST := $(BUILD)/disk-manifest.txt
-.PHONY: disk-manifest-check
-disk-manifest-check:
-	@mkdir -p $(BUILD)
+.PHONY: FORCE
+FORCE:
+$(DISK_MANIFEST): FORCE
+	@mkdir -p $(@D)
 	@printf '%s\n' $(sort $(DISK_BIN_FILES) $(DISK_FONT_FILES) $(DISK_ETC_FILES) $(CLIP_BAV)) \
-	  > $(DISK_MANIFEST).new
-	@cmp -s $(DISK_MANIFEST).new $(DISK_MANIFEST) || mv $(DISK_MANIFEST).new $(DISK_MANIFEST)
-	@rm -f $(DISK_MANIFEST).new
-$(DISK_MANIFEST): disk-manifest-check
+	  > $@.new
+	@cmp -s $@.new $@ || mv $@.new $@
+	@rm -f $@.new
 
 .SECONDEXPANSION:
 $(DISK_IMG): $$(DISK_BIN_FILES) $$(DISK_FONT_FILES) $$(DISK_ETC_FILES) $$(CLIP_BAV) \
