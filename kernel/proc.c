@@ -173,7 +173,9 @@ void scheduler(void)
         current_task = &p->task;
         vm_activate(p->pagetable);
         fp_restore(&p->fp);
+        uint64_t ran_from = uptime_ns();
         swtch(&scheduler_ctx, &p->ctx);
+        p->cpu_ns += uptime_ns() - ran_from;
         fp_save(&p->fp);
         current = NULL;
         current_task = boot_task_ptr;
@@ -409,14 +411,16 @@ bool signal_pending_for_current(void)
 
 void proc_format_table(struct textbuf *tb)
 {
-    tb_printf(tb, "  PID  PPID STATE     UTIME  STIME  MEM(KiB) NAME\n");
+    /* UTIME/STIME: 10 ms timer ticks that found the process in user or
+     * kernel mode (a sample); CPU(ms): its exact time on the hart. */
+    tb_printf(tb, "  PID  PPID STATE     UTIME  STIME  CPU(ms)  MEM(KiB) NAME\n");
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &proc_table[i];
         if (p->state == PROC_UNUSED || p->state == PROC_EMBRYO)
             continue;
-        tb_printf(tb, "%5d %5d %-9s %5lu  %5lu  %8lu %s\n", p->pid,
+        tb_printf(tb, "%5d %5d %-9s %5lu  %5lu  %7lu  %8lu %s\n", p->pid,
                   p->parent ? p->parent->pid : 0, proc_state_name(p->state), p->user_ticks,
-                  p->sys_ticks, p->pagetable ? uvm_count_pages(p->pagetable) * 4 : 0,
-                  p->task.name);
+                  p->sys_ticks, p->cpu_ns / 1000000,
+                  p->pagetable ? uvm_count_pages(p->pagetable) * 4 : 0, p->task.name);
     }
 }

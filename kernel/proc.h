@@ -77,7 +77,8 @@ struct proc {
     uint64_t alarm_interval_ns; /* its reload value; 0 = one-shot */
     struct fdtable files;
     char cwd[PROC_CWD_MAX];
-    uint64_t user_ticks, sys_ticks;
+    uint64_t user_ticks, sys_ticks; /* timer ticks that found it running */
+    uint64_t cpu_ns;                /* exact time on the hart (switch to switch) */
     uint64_t start_ns;
 };
 

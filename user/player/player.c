@@ -542,43 +542,28 @@ static struct {
     int64_t av_sum_us, av_abs_max_us;
     uint64_t av_count;
     uint64_t t_start_ns, t_first_frame_ns;
-    uint64_t busy_ticks_start, uptime_start_ns;
+    uint64_t idle_start_ns, uptime_start_ns;
     uint64_t stalls;              /* times a due frame waited for the disk */
     uint64_t sleep_ns;            /* time spent in the loop's nanosleep */
     uint32_t drop_reports;
 } st;
 
 
-/* Sum of every process's user + system ticks in /dev/ps (100 Hz), i.e. the
- * timer ticks that found the CPU busy with some process. */
-static uint64_t busy_ticks(void)
+/* The kernel's exact idle time (/dev/stat idle_ns): the guest was busy for
+ * the rest, whoever ran. */
+static uint64_t guest_idle_ns(void)
 {
-    int fd = open("/dev/ps", O_RDONLY);
+    int fd = open("/dev/stat", O_RDONLY);
     if (fd < 0)
         return 0;
-    static char text[16384];
-    size_t len = 0;
-    ssize_t n;
-    while (len < sizeof text - 1 && (n = read(fd, text + len, sizeof text - 1 - len)) > 0)
-        len += (size_t)n;
+    char text[1024];
+    ssize_t n = read(fd, text, sizeof text - 1);
     close(fd);
-    text[len] = 0;
-    uint64_t total = 0;
-    char *line = strchr(text, '\n');   /* skip the header */
-    while (line && *++line) {
-        /* PID PPID STATE UTIME STIME ... */
-        char *p = line;
-        strtol(p, &p, 10);
-        strtol(p, &p, 10);
-        while (*p == ' ')
-            p++;
-        while (*p && *p != ' ')
-            p++;
-        total += strtoull(p, &p, 10);
-        total += strtoull(p, &p, 10);
-        line = strchr(line, '\n');
-    }
-    return total;
+    if (n <= 0)
+        return 0;
+    text[n] = 0;
+    char *p = strstr(text, "idle_ns ");
+    return p ? strtoull(p + 8, NULL, 10) : 0;
 }
 
 static void print_ms(const char *label, int64_t us)
@@ -591,8 +576,8 @@ static void print_ms(const char *label, int64_t us)
 static void print_stats(void)
 {
     uint64_t elapsed = now_ns() - st.uptime_start_ns;
-    uint64_t ticks = busy_ticks() - st.busy_ticks_start;
-    uint64_t busy_pct10 = elapsed ? ticks * 10000000000ull / elapsed : 0;   /* per mille */
+    uint64_t idle = guest_idle_ns() - st.idle_start_ns;
+    uint64_t guest_pm = elapsed && idle < elapsed ? (elapsed - idle) * 1000 / elapsed : 0;
     /* The player's own share: wall time outside its nanosleep, less the
      * time blocked in present and read (the CPU is free then). Tick
      * sampling misses a process that always wakes just after a tick. */
@@ -613,22 +598,22 @@ static void print_stats(void)
            audio.fd >= 0 ? "clock" : "off (monotonic clock)", (unsigned long long)underruns,
            (long long)first_ms);
     printf("player: cpu busy %llu.%llu%% (player computing), %llu.%llu%% awake incl. present/read "
-           "waits, %llu.%llu%% all processes by 100 Hz tick samples\n",
+           "waits, %llu.%llu%% guest busy (all processes and interrupts)\n",
            (unsigned long long)(own_pm / 10), (unsigned long long)(own_pm % 10),
            (unsigned long long)(wake_pm / 10), (unsigned long long)(wake_pm % 10),
-           (unsigned long long)(busy_pct10 / 10), (unsigned long long)(busy_pct10 % 10));
+           (unsigned long long)(guest_pm / 10), (unsigned long long)(guest_pm % 10));
     printf("player: %llu presents (slowest %llu us), read %llu KiB in %llu pieces "
            "(slowest %llu us)\n",
            (unsigned long long)screen.presents, (unsigned long long)(screen.present_ns_max / 1000),
            (unsigned long long)(rstats.bytes / 1024), (unsigned long long)rstats.pieces,
            (unsigned long long)(rstats.max_piece_ns / 1000));
     printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
-           "av_max_us=%lld underruns=%llu cpu_permille=%llu awake_permille=%llu tick_permille=%llu first_frame_ms=%lld stalls=%llu "
+           "av_max_us=%lld underruns=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
            "scale=%u x=%u y=%u\n",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
            (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
            (unsigned long long)underruns, (unsigned long long)own_pm, (unsigned long long)wake_pm,
-           (unsigned long long)busy_pct10, (long long)first_ms,
+           (unsigned long long)guest_pm, (long long)first_ms,
            (unsigned long long)st.stalls, screen.scale, screen.x, screen.y);
 }
 
@@ -937,7 +922,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     keys_open();
     st.uptime_start_ns = now_ns();
-    st.busy_ticks_start = busy_ticks();
+    st.idle_start_ns = guest_idle_ns();
     audio.mono_start_ns = now_ns();
 
     bool quit = false;
