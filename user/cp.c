@@ -12,13 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char buf[16384];
+#include "user/toolkit.h"
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash && slash[1] ? slash + 1 : path;
-}
+static char buf[16384];
 
 static int copy_file(const char *from, const char *to)
 {
@@ -74,26 +70,5 @@ static int copy_file(const char *from, const char *to)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: cp FROM TO | cp FROM... DIR\n");
-        return 2;
-    }
-    const char *dest = argv[argc - 1];
-    struct stat st;
-    int dest_is_dir = stat(dest, &st) == 0 && S_ISDIR(st.st_mode);
-    if (argc > 3 && !dest_is_dir) {
-        fprintf(stderr, "cp: %s: %s\n", dest, strerror(ENOTDIR));
-        return 1;
-    }
-    int status = 0;
-    for (int i = 1; i < argc - 1; i++) {
-        char target[PATH_MAX];
-        if (dest_is_dir)
-            snprintf(target, sizeof target, "%s/%s", dest, base_name(argv[i]));
-        else
-            snprintf(target, sizeof target, "%s", dest);
-        if (copy_file(argv[i], target) < 0)
-            status = 1;
-    }
-    return status;
+    return tool_for_each_target("cp", argc, argv, copy_file);
 }

@@ -7,45 +7,20 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static const char *base_name(const char *path)
+#include "user/toolkit.h"
+
+static int move(const char *from, const char *to)
 {
-    size_t len = strlen(path);
-    while (len > 1 && path[len - 1] == '/')
-        len--;
-    const char *slash = NULL;
-    for (size_t i = 0; i + 1 < len; i++)
-        if (path[i] == '/')
-            slash = path + i;
-    return slash ? slash + 1 : path;
+    if (rename(from, to) < 0) {
+        fprintf(stderr, "mv: %s: %s\n", from, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: mv FROM TO | mv FROM... DIR\n");
-        return 2;
-    }
-    const char *dest = argv[argc - 1];
-    struct stat st;
-    int dest_is_dir = stat(dest, &st) == 0 && S_ISDIR(st.st_mode);
-    if (argc > 3 && !dest_is_dir) {
-        fprintf(stderr, "mv: %s: %s\n", dest, strerror(ENOTDIR));
-        return 1;
-    }
-    int status = 0;
-    for (int i = 1; i < argc - 1; i++) {
-        char target[PATH_MAX];
-        if (dest_is_dir)
-            snprintf(target, sizeof target, "%s/%s", dest, base_name(argv[i]));
-        else
-            snprintf(target, sizeof target, "%s", dest);
-        if (rename(argv[i], target) < 0) {
-            fprintf(stderr, "mv: %s: %s\n", argv[i], strerror(errno));
-            status = 1;
-        }
-    }
-    return status;
+    return tool_for_each_target("mv", argc, argv, move);
 }

@@ -33,6 +33,10 @@ USER_PROGRAMS := $(sort $(USER_PROGRAMS) init sh ls cat echo mkdir rm mv cp ps \
 # uses the kernel's CRC. USER_EXTRA_SRCS_NAME lists them; each needs an
 # object rule below.
 USER_EXTRA_SRCS_cksum := kernel/cksum.c
+USER_EXTRA_SRCS_cp := user/toolkit.c
+USER_EXTRA_SRCS_mv := user/toolkit.c
+USER_EXTRA_SRCS_ps := user/toolkit.c
+USER_EXTRA_SRCS_meminfo := user/toolkit.c
 # Sound: aplay parses WAV and tone synthesizes with the same pure code the
 # host tests check (audio/wav.c, audio/tone.c).
 USER_PROGRAMS += aplay tone audiobench fbdraw
