@@ -314,6 +314,92 @@ static int bitmap_clear(struct ext2_fs *fs, uint32_t bitmap_block, uint32_t bit)
     return 0;
 }
 
+/*
+ * Blocks and inodes are handed out alike: a bitmap per group, a free count
+ * in its descriptor, a total in the superblock (fs->free_blocks/inodes).
+ * take_bit, count_bits and give_bit keep the three in step for either kind;
+ * their callers choose where to look and what the bit stands for.
+ */
+enum bits { BLOCK_BITS, INODE_BITS };
+
+/* Each kind's descriptor fields (bitmap block, free count); its name for messages. */
+static const struct { uint32_t gd_bitmap, gd_free; const char *name; } bits_fields[] = {
+    [BLOCK_BITS] = { GD_BLOCK_BITMAP, GD_FREE_BLOCKS, "blocks" },
+    [INODE_BITS] = { GD_INODE_BITMAP, GD_FREE_INODES, "inodes" },
+};
+
+/*
+ * Sets a clear bit in the first group from g0 on (wrapping) whose descriptor
+ * counts a free one, searching g0's bitmap from start and later groups' from
+ * 0. The counts are left to count_bits, so that a caller can still refuse
+ * the bit first. -ENOSPC when every descriptor counts none.
+ */
+static int take_bit(struct ext2_fs *fs, enum bits kind, uint32_t g0, uint32_t start,
+                    uint32_t *group, uint32_t *bit)
+{
+    for (uint32_t k = 0; k < fs->ngroups; k++) {
+        uint32_t g = (g0 + k) % fs->ngroups;
+        struct buf *gb;
+        uint8_t *gd;
+        int err = gd_get(fs, g, &gb, &gd);
+        if (err)
+            return err;
+        uint32_t free = rd16(gd + bits_fields[kind].gd_free);
+        uint32_t bitmap = rd32(gd + bits_fields[kind].gd_bitmap);
+        bcache_release(&fs->cache, gb);
+        if (free == 0)
+            continue;
+        uint32_t nbits = kind == BLOCK_BITS ? blocks_in_group(fs, g) : fs->inodes_per_group;
+        err = bitmap_take(fs, bitmap, nbits, k == 0 ? start : 0, bit);
+        if (err == -ENOSPC) {
+            LOG(fs, "ext2: group %u: descriptor counts %u free %s, bitmap has none\n",
+                g, free, bits_fields[kind].name);
+            return -EUCLEAN;
+        }
+        if (err)
+            return err;
+        *group = g;
+        return 0;
+    }
+    return -ENOSPC;
+}
+
+/*
+ * Moves group g's free count by delta (-1 taken, +1 given back) and its
+ * used-directory count by dirs (0 but for a directory's inode); the
+ * superblock's total comes last, so it changes only if the descriptor did.
+ */
+static int count_bits(struct ext2_fs *fs, enum bits kind, uint32_t g, int delta, int dirs)
+{
+    int err = gd_adjust(fs, g, bits_fields[kind].gd_free, delta);
+    if (err)
+        return err;
+    if (dirs && (err = gd_adjust(fs, g, GD_USED_DIRS, dirs)))
+        return err;
+    uint32_t *total = kind == BLOCK_BITS ? &fs->free_blocks : &fs->free_inodes;
+    *total += (uint32_t)delta;  /* modulo 2^32: -1 subtracts */
+    fs->dirty_super = true;
+    return 0;
+}
+
+/*
+ * Clears bit in group g's bitmap and counts it free (dirs: see count_bits).
+ * -EUCLEAN, unlogged, if it was clear: the caller names what it freed.
+ */
+static int give_bit(struct ext2_fs *fs, enum bits kind, uint32_t g, uint32_t bit, int dirs)
+{
+    struct buf *gb;
+    uint8_t *gd;
+    int err = gd_get(fs, g, &gb, &gd);
+    if (err)
+        return err;
+    uint32_t bitmap = rd32(gd + bits_fields[kind].gd_bitmap);
+    bcache_release(&fs->cache, gb);
+    if ((err = bitmap_clear(fs, bitmap, bit)))
+        return err;
+    return count_bits(fs, kind, g, 1, dirs);
+}
+
 /* A free block, as near after goal as possible; counts updated. */
 static int alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
 {
@@ -325,34 +411,14 @@ static int alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
         goal = fs->first_data_block;
     uint32_t g0 = (goal - fs->first_data_block) / fs->blocks_per_group;
     uint32_t start = (goal - fs->first_data_block) % fs->blocks_per_group;
-    for (uint32_t k = 0; k < fs->ngroups; k++) {
-        uint32_t g = (g0 + k) % fs->ngroups;
-        struct buf *gb;
-        uint8_t *gd;
-        int err = gd_get(fs, g, &gb, &gd);
-        if (err)
-            return err;
-        uint32_t free = rd16(gd + GD_FREE_BLOCKS), bitmap = rd32(gd + GD_BLOCK_BITMAP);
-        bcache_release(&fs->cache, gb);
-        if (free == 0)
-            continue;
-        uint32_t bit;
-        err = bitmap_take(fs, bitmap, blocks_in_group(fs, g), k == 0 ? start : 0, &bit);
-        if (err == -ENOSPC) {
-            LOG(fs, "ext2: group %u: descriptor counts %u free blocks, bitmap has none\n",
-                g, free);
-            return -EUCLEAN;
-        }
-        if (err)
-            return err;
-        if ((err = gd_adjust(fs, g, GD_FREE_BLOCKS, -1)))
-            return err;
-        fs->free_blocks--;
-        fs->dirty_super = true;
-        *blk = fs->first_data_block + g * fs->blocks_per_group + bit;
-        return 0;
-    }
-    return -ENOSPC;
+    uint32_t g, bit;
+    int err = take_bit(fs, BLOCK_BITS, g0, start, &g, &bit);
+    if (!err)
+        err = count_bits(fs, BLOCK_BITS, g, -1, 0);
+    if (err)
+        return err;
+    *blk = fs->first_data_block + g * fs->blocks_per_group + bit;
+    return 0;
 }
 
 static int free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)
@@ -361,21 +427,10 @@ static int free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)
         return bad_block_ptr(fs, ino, blk);
     uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
     uint32_t bit = (blk - fs->first_data_block) % fs->blocks_per_group;
-    struct buf *gb;
-    uint8_t *gd;
-    int err = gd_get(fs, g, &gb, &gd);
-    if (err)
-        return err;
-    uint32_t bitmap = rd32(gd + GD_BLOCK_BITMAP);
-    bcache_release(&fs->cache, gb);
-    err = bitmap_clear(fs, bitmap, bit);
+    int err = give_bit(fs, BLOCK_BITS, g, bit, 0);
     if (err == -EUCLEAN)
         LOG(fs, "ext2: inode %u: freeing block %u, which is already free\n", ino, blk);
-    if (err)
-        return err;
-    fs->free_blocks++;
-    fs->dirty_super = true;
-    return gd_adjust(fs, g, GD_FREE_BLOCKS, 1);
+    return err;
 }
 
 /*
@@ -407,65 +462,29 @@ static int alloc_inode(struct ext2_fs *fs, uint32_t parent, bool is_dir, uint32_
             }
         }
     }
-    for (uint32_t k = 0; k < fs->ngroups; k++) {
-        uint32_t g = (g0 + k) % fs->ngroups;
-        struct buf *gb;
-        uint8_t *gd;
-        int err = gd_get(fs, g, &gb, &gd);
-        if (err)
-            return err;
-        uint32_t free = rd16(gd + GD_FREE_INODES), bitmap = rd32(gd + GD_INODE_BITMAP);
-        bcache_release(&fs->cache, gb);
-        if (free == 0)
-            continue;
-        uint32_t bit;
-        err = bitmap_take(fs, bitmap, fs->inodes_per_group, 0, &bit);
-        if (err == -ENOSPC) {
-            LOG(fs, "ext2: group %u: descriptor counts %u free inodes, bitmap has none\n",
-                g, free);
-            return -EUCLEAN;
-        }
-        if (err)
-            return err;
-        uint32_t n = g * fs->inodes_per_group + bit + 1;
-        if (n < fs->first_ino) {
-            LOG(fs, "ext2: reserved inode %u marked free in the bitmap\n", n);
-            return -EUCLEAN;
-        }
-        if ((err = gd_adjust(fs, g, GD_FREE_INODES, -1)))
-            return err;
-        if (is_dir && (err = gd_adjust(fs, g, GD_USED_DIRS, 1)))
-            return err;
-        fs->free_inodes--;
-        fs->dirty_super = true;
-        *ino = n;
-        return 0;
+    uint32_t g, bit;
+    int err = take_bit(fs, INODE_BITS, g0, 0, &g, &bit);
+    if (err)
+        return err;
+    uint32_t n = g * fs->inodes_per_group + bit + 1;
+    /* Refused before it is counted; the bit stays set (the inode is in use). */
+    if (n < fs->first_ino) {
+        LOG(fs, "ext2: reserved inode %u marked free in the bitmap\n", n);
+        return -EUCLEAN;
     }
-    return -ENOSPC;
+    if ((err = count_bits(fs, INODE_BITS, g, -1, is_dir ? 1 : 0)))
+        return err;
+    *ino = n;
+    return 0;
 }
 
 static int free_inode(struct ext2_fs *fs, uint32_t ino, bool is_dir)
 {
     uint32_t g = (ino - 1) / fs->inodes_per_group;
-    struct buf *gb;
-    uint8_t *gd;
-    int err = gd_get(fs, g, &gb, &gd);
-    if (err)
-        return err;
-    uint32_t bitmap = rd32(gd + GD_INODE_BITMAP);
-    bcache_release(&fs->cache, gb);
-    err = bitmap_clear(fs, bitmap, (ino - 1) % fs->inodes_per_group);
+    int err = give_bit(fs, INODE_BITS, g, (ino - 1) % fs->inodes_per_group, is_dir ? -1 : 0);
     if (err == -EUCLEAN)
         LOG(fs, "ext2: freeing inode %u, which is already free\n", ino);
-    if (err)
-        return err;
-    if ((err = gd_adjust(fs, g, GD_FREE_INODES, 1)))
-        return err;
-    if (is_dir && (err = gd_adjust(fs, g, GD_USED_DIRS, -1)))
-        return err;
-    fs->free_inodes++;
-    fs->dirty_super = true;
-    return 0;
+    return err;
 }
 
 /* First block of the inode's group: where its data should start. */
@@ -808,19 +827,26 @@ static int64_t write_data(struct ext2_fs *fs, uint32_t ino, struct inode *in, ui
     return err ? err : werr;
 }
 
-int64_t ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf,
-                   uint64_t n)
+/* The inode of a regular file about to be written or truncated. */
+static int regular_to_change(struct ext2_fs *fs, uint32_t ino, struct inode *in)
 {
     if (fs->read_only)
         return -EROFS;
-    struct inode in;
-    int err = inode_read(fs, ino, &in);
+    int err = inode_read(fs, ino, in);
     if (err)
         return err;
-    if (S_ISDIR(in.mode))
+    if (S_ISDIR(in->mode))
         return -EISDIR;
-    if (!S_ISREG(in.mode))
-        return -EINVAL;
+    return S_ISREG(in->mode) ? 0 : -EINVAL;
+}
+
+int64_t ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf,
+                   uint64_t n)
+{
+    struct inode in;
+    int err = regular_to_change(fs, ino, &in);
+    if (err)
+        return err;
     if (n == 0)
         return 0;
     uint64_t limit = max_file_size(fs);
@@ -835,16 +861,10 @@ int64_t ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *b
 
 int ext2_truncate(struct ext2_fs *fs, uint32_t ino, uint64_t size)
 {
-    if (fs->read_only)
-        return -EROFS;
     struct inode in;
-    int err = inode_read(fs, ino, &in);
+    int err = regular_to_change(fs, ino, &in);
     if (err)
         return err;
-    if (S_ISDIR(in.mode))
-        return -EISDIR;
-    if (!S_ISREG(in.mode))
-        return -EINVAL;
     if (size > max_file_size(fs))
         return -EFBIG;
     if (size < in.size) {
@@ -993,6 +1013,19 @@ static int find_entry(struct ext2_fs *fs, uint32_t dir, struct inode *in, const 
         bcache_release(&fs->cache, b);
     }
     return -ENOENT;
+}
+
+/* 0 when dir has no entry called name (one may be added); -EEXIST if it has. */
+static int check_absent(struct ext2_fs *fs, uint32_t dir, struct inode *in, const char *name,
+                        size_t len)
+{
+    struct dirslot s;
+    int err = find_entry(fs, dir, in, name, len, &s);
+    if (err == 0) {
+        bcache_release(&fs->cache, s.b);
+        return -EEXIST;
+    }
+    return err == -ENOENT ? 0 : err;
 }
 
 static int check_name(const char *name, size_t len)
@@ -1223,13 +1256,7 @@ static int make_node(struct ext2_fs *fs, uint32_t dir, const char *name, size_t 
     struct inode parent;
     if ((err = dir_inode(fs, dir, &parent)))
         return err;
-    struct dirslot s;
-    err = find_entry(fs, dir, &parent, name, len, &s);
-    if (err == 0) {
-        bcache_release(&fs->cache, s.b);
-        return -EEXIST;
-    }
-    if (err != -ENOENT)
+    if ((err = check_absent(fs, dir, &parent, name, len)))
         return err;
     bool is_dir = S_ISDIR(mode);
     if (is_dir && parent.links >= LINK_MAX_COUNT)
@@ -1336,13 +1363,7 @@ int ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, 
         return -EMLINK;
     if ((err = dir_inode(fs, dir, &parent)))
         return err;
-    struct dirslot s;
-    err = find_entry(fs, dir, &parent, name, len, &s);
-    if (err == 0) {
-        bcache_release(&fs->cache, s.b);
-        return -EEXIST;
-    }
-    if (err != -ENOENT)
+    if ((err = check_absent(fs, dir, &parent, name, len)))
         return err;
     if ((err = add_entry(fs, dir, name, len, ino, file_type_of(in.mode))))
         return err;
