@@ -32,6 +32,24 @@
     .macro LOAD_REG n
     ld      x\n, (\n * 8)(sp)
     .endm
+    /* x1 and x3..x31 to/from regs[i] of the frame at sp (x2, sp itself, is
+     * handled by each path: it differs between them). */
+    .macro SAVE_GPRS
+    SAVE_REG 1
+    .set n, 3
+    .rept 29
+    SAVE_REG %n
+    .set n, n + 1
+    .endr
+    .endm
+    .macro LOAD_GPRS
+    LOAD_REG 1
+    .set n, 3
+    .rept 29
+    LOAD_REG %n
+    .set n, n + 1
+    .endr
+    .endm
 
     .text
     .globl trap_vector
@@ -61,12 +79,7 @@ trap_vector:
     csrr    t0, sscratch
     csrw    sscratch, zero
     addi    sp, sp, -FRAME_SIZE
-    SAVE_REG 1
-    .set n, 3
-    .rept 29
-    SAVE_REG %n
-    .set n, n + 1
-    .endr
+    SAVE_GPRS
     lla     t0, trap_scratch
     ld      t0, 8(t0)
     sd      t0, (2 * 8)(sp)
@@ -78,12 +91,7 @@ stack_ok:
     csrr    t0, sscratch
     csrw    sscratch, zero
     addi    sp, sp, -FRAME_SIZE
-    SAVE_REG 1
-    .set n, 3
-    .rept 29
-    SAVE_REG %n
-    .set n, n + 1
-    .endr
+    SAVE_GPRS
     addi    t0, sp, FRAME_SIZE
     sd      t0, (2 * 8)(sp)
 save_csrs:
@@ -103,24 +111,14 @@ save_csrs:
     csrw    sepc, t0
     ld      t0, OFF_SSTATUS(sp)
     csrw    sstatus, t0
-    LOAD_REG 1
-    .set n, 3
-    .rept 29
-    LOAD_REG %n
-    .set n, n + 1
-    .endr
+    LOAD_GPRS
     addi    sp, sp, FRAME_SIZE
     sret
 
 /* ---- traps from user mode ---- */
 from_user:
     addi    sp, sp, -FRAME_SIZE
-    SAVE_REG 1
-    .set n, 3
-    .rept 29
-    SAVE_REG %n
-    .set n, n + 1
-    .endr
+    SAVE_GPRS
     csrr    t0, sscratch            /* the user's sp */
     sd      t0, (2 * 8)(sp)
     csrw    sscratch, zero          /* now in the kernel */
@@ -148,12 +146,7 @@ user_return_entry:
     csrw    sstatus, t0
     addi    t0, sp, FRAME_SIZE
     csrw    sscratch, t0
-    LOAD_REG 1
-    .set n, 3
-    .rept 29
-    LOAD_REG %n
-    .set n, n + 1
-    .endr
+    LOAD_GPRS
     ld      sp, (2 * 8)(sp)
     sret
 
