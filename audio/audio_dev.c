@@ -6,7 +6,8 @@
  * set by ioctl(AUDIO_SET_FORMAT) before the first write, default 44100 Hz
  * stereo. Writes block while the 64 KiB ring is full (O_NONBLOCK: EAGAIN).
  * AUDIO_DRAIN returns once everything written has been completed by the
- * device and the latency estimate has passed, i.e. when it has been heard.
+ * device and the latency estimate has passed, i.e. when it has been heard;
+ * AUDIO_FLUSH drops what has not been heard yet (a player's seek).
  * Playback starts once AUDIO_PRIME periods are queued (or on drain), so
  * the first periods are real samples, not underrun silence. INFLIGHT
  * 10 ms periods are kept at the device; each completion (interrupt) hands
@@ -46,6 +47,7 @@ static struct {
     bool busy[INFLIGHT];
     uint32_t rate, channels;
     bool open, configured, started;
+    bool flushing;              /* completions only hand buffers back */
     uint64_t device_errors;
 } A;
 
@@ -69,14 +71,24 @@ static void pump(void)
 
 static void period_done(struct snd_period *p, bool ok)
 {
-    if (!ok)
+    if (!ok && !A.flushing)
         A.device_errors++;
     for (int i = 0; i < INFLIGHT; i++)
         if (&A.periods[i] == p)
             A.busy[i] = false;
-    pcm_period_completed(&A.pcm, uptime_ns());
-    pump();
+    if (!A.flushing) {
+        pcm_period_completed(&A.pcm, uptime_ns());
+        pump();
+    }
     sched_wakeup(&A);
+}
+
+static bool any_busy(void)
+{
+    for (int i = 0; i < INFLIGHT; i++)
+        if (A.busy[i])
+            return true;
+    return false;
 }
 
 static void free_buffers(void)
@@ -137,6 +149,38 @@ static int stop_playback(void)
 {
     int err = A.started ? virtio_snd_stop() : 0;
     A.started = false;
+    return err;
+}
+
+/* AUDIO_FLUSH: everything not yet heard is dropped. STOP, then RELEASE,
+ * which makes the device hand back the periods it holds; then the stream is
+ * set up again with the same format and latency estimate, clock at 0. */
+static int flush_stream(void)
+{
+    uint64_t latency = A.pcm.latency_ns;
+    uint64_t flags = irq_save();
+    A.flushing = true;
+    irq_restore(flags);
+    stop_playback();
+    int err = virtio_snd_release();
+    uint64_t give_up = uptime_ns() + 200000000ULL;
+    flags = irq_save();
+    while (any_busy() && uptime_ns() < give_up) {
+        irq_restore(flags);
+        proc_sleep_until(uptime_ns() + 2000000ULL);
+        flags = irq_save();
+    }
+    bool stuck = any_busy();
+    A.flushing = false;
+    irq_restore(flags);
+    if (stuck) {
+        klog("audio: flush: the device kept periods after RELEASE\n");
+        return -EIO;
+    }
+    if (!err)
+        err = configure(A.rate, A.channels);
+    if (!err)
+        pcm_set_latency_ns(&A.pcm, latency);
     return err;
 }
 
@@ -305,6 +349,8 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         irq_restore(flags);
         return err;
     }
+    case AUDIO_FLUSH:
+        return flush_stream();
     case AUDIO_SET_LATENCY:
         flags = irq_save();
         pcm_set_latency_ns(&A.pcm, arg);

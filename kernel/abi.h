@@ -183,6 +183,7 @@
 #define AUDIO_PAUSE       0x4104
 #define AUDIO_RESUME      0x4105
 #define AUDIO_SET_LATENCY 0x4106    /* arg: nanoseconds (the clock's latency estimate) */
+#define AUDIO_FLUSH       0x4107    /* drop everything not yet heard; the clock restarts at 0 */
 
 #define UTSNAME_LENGTH 65
 

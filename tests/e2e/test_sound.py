@@ -160,3 +160,24 @@ def test_bad_wav_files_are_refused_clearly():
     assert re.search(r"junk.wav: .*(RIFF|WAVE)", out), out[-2000:]
     assert "status 1" in out
     assert re.search(r"tone: \d+ frames, 0 underruns", out), "the device still works afterwards"
+
+
+def test_flush_drops_what_was_not_heard():
+    # tone writes 3 s (the ring holds ~0.37 s, so writing blocks until ~2.6 s
+    # have played), waits until 2.7 s are heard, then AUDIO_FLUSH: what was
+    # queued is dropped at once, the clock restarts at 0, and the capture
+    # holds about 2.7 s of tone, not 3.
+    with tempfile.TemporaryDirectory() as tmp:
+        img = disk_with(tmp, {})
+        cap = os.path.join(tmp, "f.wav")
+        status, out = run("tone --flush-after 2.7 440 3", timeout=60, disk=img,
+                          audio=f"wav:{cap}")
+        assert status == 0, out[-2000:]
+        m = re.search(r"tone: flushed at frame (\d+); clock after (\d+)", out)
+        assert m, out[-1500:]
+        assert int(m.group(1)) >= int(2.7 * 44100) and int(m.group(2)) == 0
+        _, _, samples = read_capture(cap)
+        start = first_sound(samples)
+        last = max(i for i, v in enumerate(samples) if v != 0)
+        heard = (last - start) / 2 / 44100
+        assert 2.6 < heard < 2.95, f"{heard:.3f} s of tone reached the speaker"

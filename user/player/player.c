@@ -731,15 +731,18 @@ static uint64_t video_step(uint64_t clock)
 static void restart_at(uint32_t chunk)
 {
     if (audio.fd >= 0) {
-        /* There is no flush: closing plays out what is queued (at most the
-         * lead, ~0.2 s), and a new open starts the clock at 0 again. */
+        /* AUDIO_FLUSH drops the queued lead at once and restarts the clock
+         * at 0 (a new open would do the same, but only after playing the
+         * lead out). */
         struct audio_clock c;
         if (ioctl(audio.fd, AUDIO_GET_CLOCK, &c) == 0)
             audio.underruns_before += c.underruns;
-        if (audio.paused)
-            ioctl(audio.fd, AUDIO_RESUME, 0);
-        close(audio.fd);
-        audio_open();
+        if (ioctl(audio.fd, AUDIO_FLUSH, 0) < 0) {
+            if (audio.paused)
+                ioctl(audio.fd, AUDIO_RESUME, 0);
+            close(audio.fd);
+            audio_open();
+        }
         memset(&last_clock, 0, sizeof last_clock);
         underruns_seen = 0;
     }
