@@ -8,6 +8,8 @@
  */
 #include "fs/vfs.h"
 
+#include <stdarg.h>
+
 #include "fs/ext2.h"
 #include "fs/path.h"
 #include "kernel/console.h"

@@ -23,8 +23,6 @@
 #include "fs/blockdev.h"
 #include "kernel/abi.h"
 
-#include <stdarg.h>
-
 #define NOFILE 32           /* descriptors per task */
 
 struct file;

@@ -14,7 +14,6 @@
 static volatile uint32_t *plic;
 static uint32_t plic_ndev;
 static int plic_ctx;
-static uint64_t spurious;
 
 static struct {
     irq_handler_fn fn;
@@ -55,15 +54,9 @@ void plic_dispatch(void)
     volatile uint32_t *claim = reg(0x200004 + 0x1000 * (uint64_t)plic_ctx);
     uint32_t irq;
     while ((irq = *claim) != 0) {
+        /* A source without a handler is claimed and completed, i.e. ignored. */
         if (irq <= plic_ndev && handlers[irq].fn)
             handlers[irq].fn(handlers[irq].arg);
-        else
-            spurious++;
         *claim = irq;
     }
-}
-
-uint64_t plic_spurious_count(void)
-{
-    return spurious;
 }

@@ -17,6 +17,5 @@ typedef void (*irq_handler_fn)(void *arg);
 void plic_init(uint64_t base_pa, uint32_t ndev, int context);
 void plic_register(uint32_t irq, irq_handler_fn fn, void *arg);
 void plic_dispatch(void);
-uint64_t plic_spurious_count(void);
 
 #endif

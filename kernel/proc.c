@@ -30,7 +30,6 @@ static struct context scheduler_ctx;
 static struct proc *current;
 static struct proc *init_proc;
 static int next_pid = 1;
-static bool running;
 static uint64_t idle_ns; /* time the hart spent waiting in the idle loop */
 
 void swtch(struct context *old, struct context *new);
@@ -47,11 +46,6 @@ struct proc *proc_current(void)
 uint64_t sched_idle_ns(void)
 {
     return idle_ns;
-}
-
-bool scheduler_running(void)
-{
-    return running;
 }
 
 const char *proc_state_name(enum proc_state s)
@@ -144,7 +138,6 @@ void proc_tick(bool from_user)
 
 void scheduler(void)
 {
-    running = true;
     int last = 0;
     for (;;) {
         csr_clear(sstatus, SSTATUS_SIE);

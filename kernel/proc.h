@@ -92,8 +92,6 @@ void proc_yield(void);
 /* Sleeps until uptime_ns() >= deadline (a timer-queue deadline, not a
  * tick); 0, or -EINTR when a signal becomes deliverable meanwhile. */
 int proc_sleep_until(uint64_t deadline_ns);
-/* True while the scheduler is running processes (sleep then switches). */
-bool scheduler_running(void);
 /* Time spent idle (waiting for an interrupt with nothing runnable). */
 uint64_t sched_idle_ns(void);
 

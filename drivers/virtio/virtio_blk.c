@@ -11,7 +11,6 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kalloc.h"
-#include "kernel/riscv.h"
 #include "kernel/string.h"
 
 #define VIRTIO_BLK_F_SIZE_MAX 1
@@ -32,7 +31,6 @@ static struct virtq *vq;
 static struct blockdev blockdev;
 static bool read_only, has_flush;
 static uint32_t max_segment_bytes;
-static struct virtio_blk_stats stats;
 static struct completion slot_freed;
 
 static void request_done(struct virtq *q, void *token, uint32_t len)
@@ -41,8 +39,6 @@ static void request_done(struct virtq *q, void *token, uint32_t len)
     (void)len;
     struct blk_request *req = token;
     req->result = req->status == VIRTIO_BLK_S_OK ? 0 : -EIO;
-    if (req->result)
-        stats.errors++;
     completion_signal(&req->done);
     completion_signal(&slot_freed);
 }
@@ -84,19 +80,9 @@ int virtio_blk_submit(struct blk_request *req)
                 return err;
             break;
         }
-        stats.queue_full_waits++;
         completion_wait(&slot_freed);
     }
     virtq_kick(vq);
-    if (req->op == BLK_READ) {
-        stats.reads++;
-        stats.sectors_read += req->nsectors;
-    } else if (req->op == BLK_WRITE) {
-        stats.writes++;
-        stats.sectors_written += req->nsectors;
-    } else {
-        stats.flushes++;
-    }
     return 0;
 }
 
@@ -181,11 +167,4 @@ struct blockdev *virtio_blk_init(void)
     klog("virtio-blk: %lu sectors (%lu MiB)%s%s, queue of %u\n", capacity, capacity >> 11,
          read_only ? ", read-only" : "", has_flush ? ", flush" : "", virtq_size(vq));
     return &blockdev;
-}
-
-void virtio_blk_get_stats(struct virtio_blk_stats *out)
-{
-    uint64_t f = irq_save();
-    *out = stats;
-    irq_restore(f);
 }

@@ -38,9 +38,5 @@ struct blockdev *virtio_blk_init(void);
 int virtio_blk_submit(struct blk_request *req);
 int virtio_blk_wait(struct blk_request *req);
 
-struct virtio_blk_stats {
-    uint64_t reads, writes, flushes, sectors_read, sectors_written, errors, queue_full_waits;
-};
-void virtio_blk_get_stats(struct virtio_blk_stats *out);
 
 #endif

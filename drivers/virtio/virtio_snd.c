@@ -59,10 +59,10 @@ static int control(struct ctl_request *r, size_t req_len, size_t resp_len, uint3
     completion_init(&r->done);
     memset(r->resp, 0, sizeof r->resp);
     struct virtq_buf bufs[2] = { { r->req, (uint32_t)req_len }, { r->resp, (uint32_t)resp_len } };
+    /* ctl_lock keeps one request in the queue at a time, so it is never
+     * full. */
     sleeplock_acquire(&ctl_lock);
-    int err;
-    while ((err = virtq_submit(ctlq, bufs, 1, 1, r)) == -EAGAIN)
-        ;
+    int err = virtq_submit(ctlq, bufs, 1, 1, r);
     if (!err) {
         virtq_kick(ctlq);
         completion_wait(&r->done);
