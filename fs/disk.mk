@@ -7,7 +7,8 @@
 # one, so the image's prerequisites are expanded late, see .SECONDEXPANSION):
 #   DISK_BIN_FILES   programs, copied into /bin
 #   DISK_FONT_FILES  fonts, copied into /usr/share/fonts
-# /etc comes from assets/disk/etc/, /media holds $(CLIP_BAV).
+# /etc comes from assets/disk/etc/, /media holds $(MEDIA_BAVS) (the default
+# clip and CLIP=, tools/encode/encode.mk).
 #
 # Size: what the tree holds x 1.25 + 16 MiB of free room, rounded up to a
 # MiB. Block size 4 KiB: the clip is read as one long stream, and bigger
@@ -32,13 +33,13 @@ DISK_MANIFEST := $(BUILD)/disk-manifest.txt
 FORCE:
 $(DISK_MANIFEST): FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' $(sort $(DISK_BIN_FILES) $(DISK_FONT_FILES) $(DISK_ETC_FILES) $(CLIP_BAV)) \
+	@printf '%s\n' $(sort $(DISK_BIN_FILES) $(DISK_FONT_FILES) $(DISK_ETC_FILES) $(MEDIA_BAVS)) \
 	  > $@.new
 	@cmp -s $@.new $@ || mv $@.new $@
 	@rm -f $@.new
 
 .SECONDEXPANSION:
-$(DISK_IMG): $$(DISK_BIN_FILES) $$(DISK_FONT_FILES) $$(DISK_ETC_FILES) $$(CLIP_BAV) \
+$(DISK_IMG): $$(DISK_BIN_FILES) $$(DISK_FONT_FILES) $$(DISK_ETC_FILES) $$(MEDIA_BAVS) \
 		$(DISK_MANIFEST) fs/disk.mk | deps
 	rm -rf $(DISK_ROOT)
 	mkdir -p $(DISK_ROOT)/bin $(DISK_ROOT)/etc $(DISK_ROOT)/media \
@@ -46,7 +47,7 @@ $(DISK_IMG): $$(DISK_BIN_FILES) $$(DISK_FONT_FILES) $$(DISK_ETC_FILES) $$(CLIP_B
 	$(if $(strip $(DISK_BIN_FILES)),cp $(DISK_BIN_FILES) $(DISK_ROOT)/bin/)
 	$(if $(strip $(DISK_FONT_FILES)),cp $(DISK_FONT_FILES) $(DISK_ROOT)/usr/share/fonts/)
 	$(if $(strip $(DISK_ETC_FILES)),cp $(DISK_ETC_FILES) $(DISK_ROOT)/etc/)
-	$(if $(strip $(CLIP_BAV)),cp $(CLIP_BAV) $(DISK_ROOT)/media/)
+	cp $(MEDIA_BAVS) $(DISK_ROOT)/media/
 	chmod 1777 $(DISK_ROOT)/tmp
 	@content=$$(du -sk $(DISK_ROOT) | cut -f1); \
 	size=$$(( (content * 5 / 4 + $(DISK_FREE_KIB) + 1023) / 1024 * 1024 )); \

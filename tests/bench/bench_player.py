@@ -87,7 +87,7 @@ def main():
         with wave.open(cap, "rb") as wf:
             data = wf.readframes(wf.getnframes())
         samples = struct.unpack(f"<{len(data) // 2}h", data)
-    st = {k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)",
+    st = {k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)(?![\d/])",
                                            re.search(r"player-stats: (.*)", text).group(1))}
     s = summary(w.offsets(samples, FPS, RATE, testclip.pcm_index, loop_s=CLIP_S))
     print(f"{SECONDS:.0f} s of a {CLIP_S} s 480x360 30 fps clip looped, scale 2 on 1280x720, "

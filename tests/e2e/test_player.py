@@ -68,7 +68,8 @@ def read_capture(path):
 def stats_of(text):
     m = re.search(r"player-stats: (.*)", text)
     assert m, text[-2000:]
-    return {k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)", m.group(1))}
+    # Whole numbers only: scale is "16/25" when the player shrinks a clip.
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)(?![\d/])", m.group(1))}
 
 
 def test_plays_in_sync_exact_sound_no_drops():
@@ -211,6 +212,41 @@ def test_corrupt_and_truncated_clips_fail_clearly():
     assert re.search(r"^ok 0$", out, re.M), out[-2000:]
     st = stats_of(out)
     assert st["shown"] + st["dropped"] == 90 and st["dropped"] <= 2, st
+
+
+def test_fit_shrinks_a_clip_bigger_than_the_screen():
+    """A 1600x900 clip on the 1280x720 screen: `--scale fit` (the default)
+    shows all of it at 4/5 instead of its top-left corner. The frame is
+    black with a white 40-pixel border, so each screen edge must be white
+    (32 pixels of it at 4/5) and the middle black."""
+    w, h = 1600, 900
+    frame = bytearray(w * h)
+    for y in range(h):
+        row = y * w
+        if y < 40 or y >= h - 40:
+            frame[row:row + w] = b"\xff" * w
+        else:
+            frame[row:row + 40] = b"\xff" * 40
+            frame[row + w - 40:row + w] = b"\xff" * 40
+    with tempfile.TemporaryDirectory() as tmp:
+        clip = os.path.join(tmp, "big.bav")
+        subprocess.run([BAVENC, "-o", clip, "--width", str(w), "--height", str(h),
+                        "--fps", "1"], input=bytes(frame) * 3, check=True)
+        with open(clip, "rb") as f:
+            img = disk_with(tmp, {"/media/big.bav": f.read()})
+        with Machine(cmd="player --stats /media/big.bav", disk=img, qmp=True,
+                     timeout=60) as m:
+            m.expect(r"player: /media/big.bav: 1600x900.*scale 4/5 at \(0,0\)")
+            time.sleep(1.0)
+            shot = m.screendump()
+            m.expect(r"player-stats: .* scale=4/5 ")
+            assert m.wait() == 0, m.tail()
+    assert (shot.width, shot.height) == (1280, 720)
+    for x, y in ((0, 0), (1279, 719), (1279, 0), (0, 719), (640, 5), (640, 714),
+                 (5, 360), (1274, 360), (31, 360), (1248, 360)):
+        assert shot.pixel(x, y) == (255, 255, 255), (x, y, shot.pixel(x, y))
+    for x, y in ((640, 360), (33, 360), (1246, 360), (640, 33), (640, 686)):
+        assert shot.pixel(x, y) == (0, 0, 0), (x, y, shot.pixel(x, y))
 
 
 # tests/run_tests.py: the sync test is timing-sensitive (0 dropped frames,

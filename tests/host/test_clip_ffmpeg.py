@@ -136,3 +136,37 @@ def test_clip_no_audio_stream_and_trim():
         assert "audio:     none" in info.stdout, info.stdout
         # 64x48 fits the default 480x360 box at 480x360; 2 s at 10 fps.
         assert "480x360, 10/1 fps" in info.stdout and " 20 frames" in info.stdout, info.stdout
+
+
+def test_clip_times_in_hh_mm_ss_and_what_the_guest_cannot_play():
+    """--start/--duration take [hh:]mm:ss as well as seconds; rates and
+    sizes the guest cannot play are refused with the reason, before any
+    file is written; the script runs as the README shows it (executable)."""
+    assert os.access(ENCODE, os.X_OK), "encode.py is not executable"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "v.mkv")
+        make_source(src, "testsrc=size=64x48:rate=10", 4, audio=False)
+        clip = os.path.join(tmp, "v.bav")
+        proc = subprocess.run([ENCODE, src, "-o", clip, "--start", "00:00:01",
+                               "--duration", "0:02"], capture_output=True, text=True)
+        assert proc.returncode == 0, f"encode.py failed: {proc.stderr}"
+        info = subprocess.run([os.path.join(HOST, "bavinfo"), clip],
+                              capture_output=True, text=True)
+        assert " 20 frames" in info.stdout, info.stdout
+        os.unlink(clip)
+        for opts, want in ((["--rate", "8000"], "44100 or 48000"),
+                           (["--width", "2000", "--height", "2000"], "1280x720"),
+                           (["--height", "721"], "1..720"),
+                           (["--duration", "0"], "more than 0")):
+            proc = encode(src, clip, *opts)
+            assert proc.returncode == 1 and want in proc.stderr, (opts, proc.stderr)
+            assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+            assert not os.path.exists(clip), f"{opts}: an output file was written"
+        for bad in ("1:2:3:4", "1:75", "abc", "-3", "1::2"):
+            proc = encode(src, clip, "--start", bad)
+            assert proc.returncode == 2 and "bad time" in proc.stderr, (bad, proc.stderr)
+        help_text = encode(src, clip, "--help").stdout
+        for option in ("--width", "--height", "--fps", "--levels", "--rate",
+                       "--channels", "--start", "--duration", "--output"):
+            line = [l for l in help_text.splitlines() if option in l]
+            assert line and len(" ".join(line).split()) > 2, f"{option} undocumented"

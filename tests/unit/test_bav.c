@@ -279,7 +279,7 @@ TEST(blit_scales_and_clips)
     uint8_t dst[8 * 5 * 4];
     memset(dst, 0xEE, sizeof dst);
     /* Scale 2 at (1, 1) into 8x5: columns 1..6, rows 1..4. */
-    bav_blit_bgrx(frame, 3, 2, &all, dst, 8 * 4, 8, 5, 1, 1, 2);
+    bav_blit_bgrx(frame, 3, 2, &all, dst, 8 * 4, 8, 5, 1, 1, 2, 1);
     CHECK_EQ(dst[0], 0xEE);                          /* (0,0) untouched */
     const uint8_t *p = dst + (1 * 8 + 3) * 4;        /* (3,1) = frame (1,0) */
     CHECK(p[0] == 255 && p[1] == 255 && p[2] == 255 && p[3] == 0);
@@ -289,13 +289,48 @@ TEST(blit_scales_and_clips)
     CHECK(p[0] == 170);
     CHECK_EQ(dst[(1 * 8 + 7) * 4], 0xEE);            /* column 7 untouched */
     /* Mostly off-screen: must clip, not write past the buffer (ASan). */
-    bav_blit_bgrx(frame, 3, 2, &all, dst, 8 * 4, 8, 5, 7, 4, 3);
+    bav_blit_bgrx(frame, 3, 2, &all, dst, 8 * 4, 8, 5, 7, 4, 3, 1);
     CHECK(dst[(4 * 8 + 7) * 4] == 0);
-    bav_blit_bgrx(frame, 3, 2, &all, dst, 8 * 4, 8, 5, 100, 100, 1);
+    bav_blit_bgrx(frame, 3, 2, &all, dst, 8 * 4, 8, 5, 100, 100, 1, 1);
     struct bav_rect huge = {0, 0, 1000, 1000};
-    bav_blit_bgrx(frame, 3, 2, &huge, dst, 8 * 4, 8, 5, 0, 0, 1);
+    bav_blit_bgrx(frame, 3, 2, &huge, dst, 8 * 4, 8, 5, 0, 0, 1, 1);
     CHECK_EQ(dst[(1 * 8 + 1) * 4], 0);               /* frame (1,1) */
     CHECK_EQ(dst[(1 * 8 + 2) * 4], 255);             /* frame (2,1) */
+}
+
+/* Shrinking (a clip bigger than the screen, player --scale fit): 2/5 keeps
+ * every 5/2-th pixel, the whole frame lands inside bav_scaled(w) columns,
+ * and a damage rectangle redraws exactly the columns the whole frame gave
+ * them. Every destination pixel is one of the frame's. */
+TEST(blit_shrinks_by_a_fraction)
+{
+    enum { W = 10, H = 5 };
+    uint8_t frame[W * H];
+    for (int i = 0; i < W * H; i++)
+        frame[i] = (uint8_t)(i * 5);
+    struct bav_rect all = {0, 0, W, H};
+    uint8_t dst[4 * 2 * 4], again[sizeof dst];
+    memset(dst, 0xEE, sizeof dst);
+    bav_blit_bgrx(frame, W, H, &all, dst, 4 * 4, 4, 2, 0, 0, 2, 5);
+    CHECK_EQ(bav_scaled(W, 2, 5), 4);
+    CHECK_EQ(bav_scaled(H, 2, 5), 2);
+    for (int dy = 0; dy < 2; dy++)
+        for (int dx = 0; dx < 4; dx++) {
+            const uint8_t *p = dst + (dy * 4 + dx) * 4;
+            uint8_t want = frame[(dy * 5 / 2) * W + dx * 5 / 2];
+            CHECK(p[0] == want && p[1] == want && p[2] == want && p[3] == 0);
+        }
+    memcpy(again, dst, sizeof dst);
+    /* Frame columns 3..6, rows 1..3 show at destination column 2 (frame
+     * column 5), row 1 (frame row 2): only that pixel is drawn again. */
+    struct bav_rect part = {3, 1, 7, 4};
+    memset(dst + (1 * 4 + 2) * 4, 0xEE, 4);
+    bav_blit_bgrx(frame, W, H, &part, dst, 4 * 4, 4, 2, 0, 0, 2, 5);
+    CHECK(memcmp(dst, again, sizeof dst) == 0);
+    /* Zero scales draw nothing (no division by zero). */
+    bav_blit_bgrx(frame, W, H, &all, dst, 4 * 4, 4, 2, 0, 0, 0, 1);
+    bav_blit_bgrx(frame, W, H, &all, dst, 4 * 4, 4, 2, 0, 0, 1, 0);
+    CHECK(memcmp(dst, again, sizeof dst) == 0);
 }
 
 int main(void)
@@ -309,5 +344,6 @@ int main(void)
     RUN(file_write_and_walk);
     RUN(header_fields_validated);
     RUN(blit_scales_and_clips);
+    RUN(blit_shrinks_by_a_fraction);
     return check_summary();
 }

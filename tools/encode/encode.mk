@@ -46,14 +46,28 @@ $(DEFAULT_BAV): $(BUILD)/host/democlip $(BUILD)/host/bavenc
 	@rm -f $(BUILD)/media/default.pcm
 	@mv $@.tmp $@
 
+# CLIP=path/to/video.mp4 may hold spaces: make splits words on them, so the
+# path is only ever used quoted in recipes or with each space escaped as a
+# prerequisite, and the clip's name on the disk is the file's base name with
+# every character but [A-Za-z0-9._-] made '_' ("my clips/a b.mp4" ->
+# /media/a_b.bav). The default clip always goes on the disk too (MEDIA_BAVS).
 ifeq ($(strip $(CLIP)),)
 CLIP_BAV := $(DEFAULT_BAV)
 else
-CLIP_BAV := $(BUILD)/media/$(basename $(notdir $(CLIP))).bav
-$(CLIP_BAV): $(CLIP) tools/encode/encode.py $(BUILD)/host/bavenc
-	@mkdir -p $(@D)
-	$(PYTHON) tools/encode/encode.py $(CLIP) -o $@
+CLIP_NAME := $(shell basename -- '$(subst ','\'',$(CLIP))' | \
+	sed 's/\.[^.]*$$//; s/[^A-Za-z0-9._-]/_/g')
+ifneq ($(shell test -f '$(subst ','\'',$(CLIP))' && test -r '$(subst ','\'',$(CLIP))' && echo ok),ok)
+$(error CLIP=$(CLIP): no such readable file)
 endif
+CLIP_BAV := $(BUILD)/media/$(CLIP_NAME).bav
+ifeq ($(CLIP_BAV),$(DEFAULT_BAV))
+$(error CLIP=$(CLIP) would replace the default clip $(DEFAULT_BAV): rename the video)
+endif
+$(CLIP_BAV): $(subst $(empty) ,\ ,$(CLIP)) tools/encode/encode.py $(BUILD)/host/bavenc
+	@mkdir -p $(@D)
+	$(PYTHON) tools/encode/encode.py '$(subst ','\'',$(CLIP))' -o $@
+endif
+MEDIA_BAVS := $(sort $(DEFAULT_BAV) $(CLIP_BAV))
 
 clip: $(CLIP_BAV)
 

@@ -1,22 +1,17 @@
 #!/usr/bin/env python3
 """tools/encode/encode.py — turn any video ffmpeg can read into a .bav clip.
 
-Usage: encode.py INPUT -o OUT.bav [--width W] [--height H] [--fps N[/D]]
-                 [--levels 2|4|16] [--rate HZ] [--channels C]
-                 [--start SECONDS] [--duration SECONDS]
-
-ffmpeg does all the decoding, resampling, scaling and gray conversion; the
-encoder core build/host/bavenc (tools/encode/bavenc.c) quantizes, codes and
-writes the container. This script only probes the input and connects pipes:
-
-    ffmpeg (video) --raw gray frames--> bavenc --"frame N" lines--> progress
-    ffmpeg (audio) --s16le--> temporary file --> bavenc --pcm
+Usage: encode.py INPUT -o OUT.bav [options]   (encode.py --help lists them)
 
 Size: the picture is scaled to fit inside WIDTH x HEIGHT (default 480x360)
 keeping its display aspect ratio; with only one of them given, the other
 follows the aspect. Frame rate: the source's, capped at 30, unless --fps.
 Audio: s16le at --rate (44100) with --channels (the source's, at most 2);
 an input without an audio stream gives a clip without audio.
+What the guest cannot play is refused here, with the reason, rather than
+written into a clip that would play silently or cropped: audio rates other
+than 44100 and 48000 Hz (what /dev/audio accepts), pictures larger than the
+guest's default screen (1280x720).
 Errors (no ffmpeg, unreadable input, no video stream, ...) are one line on
 stderr and exit status 1.
 """
@@ -80,19 +75,67 @@ def choose_size(stream, box_w, box_h):
     return max(1, round(box_h * aspect)), box_h
 
 
+# What the guest plays: /dev/audio's rates (audio/audio_dev.c) and the
+# screen tools/run.py gives it by default (--resolution).
+GUEST_RATES = (44100, 48000)
+GUEST_SCREEN = (1280, 720)
+
+
+def parse_time(text):
+    """Seconds from "75", "75.5", "1:15" or "00:01:15.5" (as ffmpeg writes
+    times); an argparse type, so a bad value is a usage error."""
+    parts = text.strip().split(":")
+    if not 1 <= len(parts) <= 3 or any(p.strip() == "" for p in parts):
+        raise argparse.ArgumentTypeError(f"bad time '{text}': want seconds or [hh:]mm:ss")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad time '{text}': want seconds or [hh:]mm:ss")
+    if any(v < 0 or v != v for v in values) or any(v >= 60 for v in values[1:]):
+        raise argparse.ArgumentTypeError(f"bad time '{text}': want seconds or [hh:]mm:ss")
+    seconds = 0.0
+    for v in values:
+        seconds = seconds * 60 + v
+    return seconds
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(
+        prog="encode.py",
+        description="Encode any video ffmpeg can read as a .bav clip for the player.",
+        epilog="Example: encode.py video.mp4 -o build/media/video.bav --start 1:30 "
+               "--duration 60. The clip plays in the guest with `player /media/NAME.bav`; "
+               "`make demo CLIP=video.mp4` encodes, packs the disk and plays it.")
+    ap.add_argument("input", help="the video (any file ffmpeg reads)")
+    ap.add_argument("-o", "--output", required=True, metavar="OUT.bav",
+                    help="the clip to write")
+    ap.add_argument("--width", type=int, metavar="W",
+                    help=f"fit the picture into W pixels wide (1..{GUEST_SCREEN[0]}; "
+                         "default: the box 480x360); alone, the height follows the aspect")
+    ap.add_argument("--height", type=int, metavar="H",
+                    help=f"fit the picture into H pixels high (1..{GUEST_SCREEN[1]}); "
+                         "alone, the width follows the aspect")
+    ap.add_argument("--fps", metavar="N[/D]",
+                    help="frame rate, e.g. 24 or 30000/1001 (default: the source's, "
+                         "at most 30)")
+    ap.add_argument("--levels", type=int, default=2, choices=(2, 4, 16),
+                    help="gray levels per pixel: 2 is black and white (default)")
+    ap.add_argument("--rate", type=int, default=44100, metavar="HZ",
+                    help="audio sample rate: 44100 (default) or 48000, the rates "
+                         "the guest plays")
+    ap.add_argument("--channels", type=int, choices=(1, 2),
+                    help="audio channels (default: the source's, at most 2)")
+    ap.add_argument("--start", type=parse_time, default=0.0, metavar="TIME",
+                    help="start this far into the input: seconds (75.5) or "
+                         "[hh:]mm:ss (1:15.5); default 0")
+    ap.add_argument("--duration", type=parse_time, metavar="TIME",
+                    help="encode at most this long: seconds or [hh:]mm:ss "
+                         "(default: to the end)")
+    return ap.parse_args(argv)
+
+
 def main():
-    ap = argparse.ArgumentParser(description="Encode a video as a .bav clip.")
-    ap.add_argument("input")
-    ap.add_argument("-o", "--output", required=True)
-    ap.add_argument("--width", type=int)
-    ap.add_argument("--height", type=int)
-    ap.add_argument("--fps")
-    ap.add_argument("--levels", type=int, default=2, choices=(2, 4, 16))
-    ap.add_argument("--rate", type=int, default=44100)
-    ap.add_argument("--channels", type=int, choices=(1, 2))
-    ap.add_argument("--start", type=float, default=0.0)
-    ap.add_argument("--duration", type=float)
-    args = ap.parse_args()
+    args = parse_args()
     try:
         encode(args)
     except EncodeError as e:
@@ -104,6 +147,23 @@ def main():
     return 0
 
 
+def check_args(args):
+    """What the guest cannot play, refused before any work is done."""
+    for name, limit in (("width", GUEST_SCREEN[0]), ("height", GUEST_SCREEN[1])):
+        v = getattr(args, name)
+        if v is not None and not 1 <= v <= limit:
+            raise EncodeError(
+                f"--{name} {v}: must be 1..{limit}; the guest's screen is "
+                f"{GUEST_SCREEN[0]}x{GUEST_SCREEN[1]} and a bigger clip would only "
+                "be shrunk again on playback")
+    if args.rate not in GUEST_RATES:
+        raise EncodeError(
+            f"--rate {args.rate}: the guest plays {GUEST_RATES[0]} or {GUEST_RATES[1]} Hz "
+            "(ffmpeg resamples the source to either)")
+    if args.duration is not None and args.duration <= 0:
+        raise EncodeError("--duration must be more than 0")
+
+
 def encode(args):
     for tool in ("ffmpeg", "ffprobe"):
         if not shutil.which(tool):
@@ -112,14 +172,7 @@ def encode(args):
         raise EncodeError(f"{BAVENC} missing: run 'make {os.path.relpath(BAVENC, ROOT)}'")
     if not os.path.isfile(args.input) or not os.access(args.input, os.R_OK):
         raise EncodeError(f"cannot read {args.input}: no such readable file")
-    for name in ("width", "height"):
-        v = getattr(args, name)
-        if v is not None and not 1 <= v <= 4096:
-            raise EncodeError(f"--{name} must be 1..4096")
-    if not 1 <= args.rate <= 384000:
-        raise EncodeError("--rate must be 1..384000")
-    if args.start < 0 or (args.duration is not None and args.duration <= 0):
-        raise EncodeError("--start must be >= 0 and --duration > 0")
+    check_args(args)
 
     info = probe(args.input)
     streams = info.get("streams", [])

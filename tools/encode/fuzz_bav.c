@@ -23,7 +23,7 @@ static int on_frame(void *ctx, uint32_t frame_no, const struct bav_frame *f,
     const struct bav_header *h = ctx;
     (void)f;
     bav_blit_bgrx(cur, h->width, h->height, damage, screen, 64 * 4, 64, 48,
-                  frame_no % 7, frame_no % 5, 1 + frame_no % 3);
+                  frame_no % 7, frame_no % 5, 1 + frame_no % 3, 1 + frame_no % 4);
     return 0;
 }
 

@@ -442,37 +442,38 @@ int bav_decode_frame(const struct bav_header *h, const struct bav_frame *f,
 void bav_blit_bgrx(const uint8_t *cur, uint32_t w, uint32_t h,
                    const struct bav_rect *r, uint8_t *dst, size_t dst_stride,
                    uint32_t dst_w, uint32_t dst_h, uint32_t dst_x,
-                   uint32_t dst_y, uint32_t scale)
+                   uint32_t dst_y, uint32_t num, uint32_t den)
 {
     uint32_t x0 = r->x0, x1 = r->x1 < w ? r->x1 : w;
     uint32_t y0 = r->y0, y1 = r->y1 < h ? r->y1 : h;
-    if (scale == 0 || x0 >= x1 || y0 >= y1)
+    if (num == 0 || den == 0 || x0 >= x1 || y0 >= y1)
         return;
-    /* Destination columns [dx0, dx1), clipped; all in 64 bits. */
-    uint64_t dx0 = (uint64_t)dst_x + (uint64_t)x0 * scale;
-    uint64_t dx1 = (uint64_t)dst_x + (uint64_t)x1 * scale;
+    /* The destination rectangle [dx0, dx1) x [dy0, dy1), clipped; all in 64
+     * bits (coordinates times num cannot overflow them). */
+    uint64_t dx0 = dst_x + bav_scaled(x0, num, den), dx1 = dst_x + bav_scaled(x1, num, den);
+    uint64_t dy0 = dst_y + bav_scaled(y0, num, den), dy1 = dst_y + bav_scaled(y1, num, den);
     if (dx1 > dst_w)
         dx1 = dst_w;
+    if (dy1 > dst_h)
+        dy1 = dst_h;
     if (dx0 >= dx1)
         return;
-    for (uint32_t y = y0; y < y1; y++) {
-        const uint8_t *src = cur + (size_t)y * w;
-        uint8_t *first = NULL;
-        for (uint32_t s = 0; s < scale; s++) {
-            uint64_t dy = (uint64_t)dst_y + (uint64_t)y * scale + s;
-            if (dy >= dst_h)
-                return;                 /* rows only go down from here */
-            uint8_t *row = dst + (size_t)dy * dst_stride + (size_t)dx0 * 4;
-            if (first) {
-                memcpy(row, first, (size_t)(dx1 - dx0) * 4);
-                continue;
-            }
-            for (uint64_t dx = dx0; dx < dx1; dx++) {
-                uint8_t g = src[(dx - dst_x) / scale];
-                uint8_t *px = row + (size_t)(dx - dx0) * 4;
-                px[0] = g, px[1] = g, px[2] = g, px[3] = 0;
-            }
-            first = row;
+    const uint8_t *prev_src = NULL;
+    const uint8_t *prev_row = NULL;
+    for (uint64_t dy = dy0; dy < dy1; dy++) {
+        /* d in [dy0 - dst_y, dy1 - dst_y) maps into [y0, y1): see bav_scaled. */
+        const uint8_t *src = cur + (size_t)((dy - dst_y) * den / num) * w;
+        uint8_t *row = dst + (size_t)dy * dst_stride + (size_t)dx0 * 4;
+        if (src == prev_src) {          /* an enlarged row: copy the one above */
+            memcpy(row, prev_row, (size_t)(dx1 - dx0) * 4);
+            continue;
         }
+        for (uint64_t dx = dx0; dx < dx1; dx++) {
+            uint8_t g = src[(dx - dst_x) * den / num];
+            uint8_t *px = row + (size_t)(dx - dx0) * 4;
+            px[0] = g, px[1] = g, px[2] = g, px[3] = 0;
+        }
+        prev_src = src;
+        prev_row = row;
     }
 }

@@ -155,13 +155,23 @@ int bav_next_frame(struct bav_frame_reader *r, struct bav_frame *f);
 int bav_decode_frame(const struct bav_header *h, const struct bav_frame *f,
                      uint8_t *cur, size_t cur_size, struct bav_rect *damage);
 
-/* Draws rectangle r of the w x h frame cur, each pixel as a scale x scale
- * block of B8G8R8X8 pixels, with frame pixel (0,0) at (dst_x, dst_y) of a
- * dst_w x dst_h destination whose rows are dst_stride bytes apart. Anything
- * falling outside the destination is clipped. */
+/* Draws rectangle r of the w x h frame cur scaled by num/den (2/1 doubles,
+ * 16/25 shrinks; nearest neighbour), as B8G8R8X8 pixels, with frame pixel
+ * (0,0) at (dst_x, dst_y) of a dst_w x dst_h destination whose rows are
+ * dst_stride bytes apart. Destination offset d shows frame pixel
+ * floor(d * den / num), so frame columns [a, b) cover destination offsets
+ * [bav_scaled(a), bav_scaled(b)). Anything outside the destination is
+ * clipped; num or den 0 draws nothing. */
 void bav_blit_bgrx(const uint8_t *cur, uint32_t w, uint32_t h,
                    const struct bav_rect *r, uint8_t *dst, size_t dst_stride,
                    uint32_t dst_w, uint32_t dst_h, uint32_t dst_x,
-                   uint32_t dst_y, uint32_t scale);
+                   uint32_t dst_y, uint32_t num, uint32_t den);
+
+/* The first destination offset that shows frame pixel s or a later one at
+ * scale num/den: ceil(s * num / den). den must not be 0. */
+static inline uint64_t bav_scaled(uint64_t s, uint32_t num, uint32_t den)
+{
+    return (s * num + den - 1) / den;
+}
 
 #endif

@@ -355,9 +355,48 @@ static struct {
     int fd;
     struct fb_geometry g;
     uint8_t *mem;
-    uint32_t scale, x, y;         /* where the clip's pixel (0,0) goes */
+    uint32_t num, den;            /* the clip is drawn scaled by num/den */
+    uint32_t x, y;                /* where the clip's pixel (0,0) goes */
     uint64_t presents, present_ns_max, present_ns_total;
 } screen;
+
+/* --scale N: N/1. fit: the largest whole factor that fits (crisp pixels),
+ * or, for a clip bigger than the screen, the fraction that makes its
+ * binding side exactly fill the screen. */
+static void choose_scale(void)
+{
+    screen.den = 1;
+    if (opt.scale > 0) {
+        screen.num = (uint32_t)opt.scale;
+        return;
+    }
+    uint32_t fit_x = screen.g.width / clip.h.width, fit_y = screen.g.height / clip.h.height;
+    screen.num = fit_x < fit_y ? fit_x : fit_y;
+    if (screen.num >= 1)
+        return;
+    /* width binds when screen_w / clip_w <= screen_h / clip_h */
+    if ((uint64_t)screen.g.width * clip.h.height <= (uint64_t)screen.g.height * clip.h.width)
+        screen.num = screen.g.width, screen.den = clip.h.width;
+    else
+        screen.num = screen.g.height, screen.den = clip.h.height;
+    uint32_t a = screen.num, b = screen.den;   /* lowest terms, for the messages */
+    while (b) {
+        uint32_t t = a % b;
+        a = b, b = t;
+    }
+    screen.num /= a, screen.den /= a;
+}
+
+/* "2", or "16/25" when shrunk: for messages and the stats line. */
+static const char *scale_text(void)
+{
+    static char text[24];
+    if (screen.den == 1)
+        snprintf(text, sizeof text, "%u", screen.num);
+    else
+        snprintf(text, sizeof text, "%u/%u", screen.num, screen.den);
+    return text;
+}
 
 static void screen_open(void)
 {
@@ -371,12 +410,9 @@ static void screen_open(void)
     screen.mem = mmap(NULL, screen.g.size, PROT_READ | PROT_WRITE, MAP_SHARED, screen.fd, 0);
     if (screen.mem == MAP_FAILED)
         fail("/dev/fb0", strerror(errno));
-    uint32_t fit_x = screen.g.width / clip.h.width, fit_y = screen.g.height / clip.h.height;
-    uint32_t fit = fit_x < fit_y ? fit_x : fit_y;
-    if (fit < 1)
-        fit = 1;                  /* bigger than the screen: clipped, centred */
-    screen.scale = opt.scale > 0 ? (uint32_t)opt.scale : fit;
-    uint64_t w = (uint64_t)clip.h.width * screen.scale, h = (uint64_t)clip.h.height * screen.scale;
+    choose_scale();
+    uint64_t w = bav_scaled(clip.h.width, screen.num, screen.den);
+    uint64_t h = bav_scaled(clip.h.height, screen.num, screen.den);
     screen.x = w < screen.g.width ? (uint32_t)((screen.g.width - w) / 2) : 0;
     screen.y = h < screen.g.height ? (uint32_t)((screen.g.height - h) / 2) : 0;
     /* Letterbox: the whole screen black once; frames only touch their area. */
@@ -390,11 +426,13 @@ static void screen_show(const struct bav_rect *r)
     if (r->x0 >= r->x1 || r->y0 >= r->y1)
         return;
     bav_blit_bgrx(video.cur, clip.h.width, clip.h.height, r, screen.mem, screen.g.stride,
-                  screen.g.width, screen.g.height, screen.x, screen.y, screen.scale);
-    uint64_t x0 = screen.x + (uint64_t)r->x0 * screen.scale;
-    uint64_t y0 = screen.y + (uint64_t)r->y0 * screen.scale;
-    uint64_t x1 = screen.x + (uint64_t)r->x1 * screen.scale;
-    uint64_t y1 = screen.y + (uint64_t)r->y1 * screen.scale;
+                  screen.g.width, screen.g.height, screen.x, screen.y, screen.num, screen.den);
+    uint64_t x0 = screen.x + bav_scaled(r->x0, screen.num, screen.den);
+    uint64_t y0 = screen.y + bav_scaled(r->y0, screen.num, screen.den);
+    uint64_t x1 = screen.x + bav_scaled(r->x1, screen.num, screen.den);
+    uint64_t y1 = screen.y + bav_scaled(r->y1, screen.num, screen.den);
+    if (x0 >= x1 || y0 >= y1)
+        return;                   /* shrunk: no screen pixel shows this rectangle */
     if (x0 >= screen.g.width || y0 >= screen.g.height)
         return;
     if (x1 > screen.g.width)
@@ -609,12 +647,12 @@ static void print_stats(void)
            (unsigned long long)(rstats.max_piece_ns / 1000));
     printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
            "av_max_us=%lld underruns=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
-           "scale=%u x=%u y=%u\n",
+           "scale=%s x=%u y=%u\n",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
            (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
            (unsigned long long)underruns, (unsigned long long)own_pm, (unsigned long long)wake_pm,
            (unsigned long long)guest_pm, (long long)first_ms,
-           (unsigned long long)st.stalls, screen.scale, screen.x, screen.y);
+           (unsigned long long)st.stalls, scale_text(), screen.x, screen.y);
 }
 
 /* ---- video ---------------------------------------------------------------- */
@@ -911,7 +949,7 @@ int main(int argc, char **argv)
            (unsigned)((uint64_t)clip.h.fps_num * 100 / clip.h.fps_den % 100), clip.h.frame_count,
            clip.has_audio ? "with audio" : "no audio");
     screen_open();
-    printf("%u at (%u,%u)\n", screen.scale, screen.x, screen.y);
+    printf("%s at (%u,%u)\n", scale_text(), screen.x, screen.y);
     audio_open();
     if (clip.has_audio && audio.fd >= 0) {
         printf("player: audio %u Hz, %u channels; keys: space pause, left/right seek, q quit\n",
