@@ -170,3 +170,26 @@ def test_clip_times_in_hh_mm_ss_and_what_the_guest_cannot_play():
                        "--channels", "--start", "--duration", "--output"):
             line = [l for l in help_text.splitlines() if option in l]
             assert line and len(" ".join(line).split()) > 2, f"{option} undocumented"
+
+
+def test_make_clip_takes_paths_with_spaces_and_keeps_the_default_clip():
+    """`make demo CLIP="my clips/a b.mp4"`: the path reaches encode.py
+    whole, the clip is named a_b.bav on the disk, and the default clip is
+    packed beside it (README: player /media/default.bav still works).
+    Checked on make's plan (-n), so nothing is built."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = os.path.join(tmp, "my clips")
+        os.mkdir(folder)
+        src = os.path.join(folder, "a b.mkv")
+        make_source(src, "testsrc=size=64x48:rate=10", 1, audio=False)
+        plan = subprocess.run(["make", "-n", "-C", ROOT, "disk", f"CLIP={src}"],
+                              capture_output=True, text=True)
+        assert plan.returncode == 0, plan.stderr
+        assert f"encode.py '{src}' -o build/media/a_b.bav" in plan.stdout, plan.stdout
+        cp = [l for l in plan.stdout.splitlines() if "/media/" in l and l.startswith("cp ")]
+        assert cp and "build/media/default.bav" in cp[0] and "build/media/a_b.bav" in cp[0], cp
+        gone = os.path.join(folder, "none.mp4")
+        missing = subprocess.run(["make", "-n", "-C", ROOT, "clip", f"CLIP={gone}"],
+                                 capture_output=True, text=True)
+        assert missing.returncode != 0 and "no such readable file" in missing.stderr, \
+            missing.stderr
