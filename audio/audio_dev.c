@@ -70,7 +70,7 @@
  * busy host was seen taking the first period, then nothing for 0.8-1.7 s
  * before playing; the timer would throw that sound away, so wait longer. */
 #define START_STALL_MS 100
-#define STALL_MS 1000
+#define STALL_MS 2000
 /* How long a RELEASE may take to hand back the periods the device holds. */
 #define RECLAIM_NS 200000000ULL
 
@@ -188,7 +188,11 @@ static void device_recovered(void)
 static void period_done(struct snd_period *p, bool ok)
 {
     int i = (int)(p - A.periods);
-    KASSERT(i >= 0 && i < INFLIGHT && A.slot[i] != SLOT_FREE);
+    KASSERT(i >= 0 && i < INFLIGHT);
+    if (A.slot[i] == SLOT_FREE) {
+        klog("audio: the device completed period slot %d twice\n", i);
+        return;
+    }
     bool counted = A.slot[i] == SLOT_PLAYING && !A.releasing;
     A.slot[i] = SLOT_FREE;
     if (!ok && counted)
@@ -389,7 +393,7 @@ static int resume_playback(void)
     uint64_t flags = irq_save();
     int err = pcm_resume(&A.pcm, uptime_ns());
     if (!err)
-        pacer_start(&A.pacer, uptime_ns());
+        pacer_resume(&A.pacer, uptime_ns());
     settle();
     irq_restore(flags);
     if (err)

@@ -35,12 +35,17 @@ static void restart_ticks(struct pcm_pacer *p, uint64_t now_ns)
     p->ticks_done = 0;
 }
 
-void pacer_start(struct pcm_pacer *p, uint64_t now_ns)
+void pacer_resume(struct pcm_pacer *p, uint64_t now_ns)
 {
     p->running = true;
-    p->progressed = false;
     p->last_progress_ns = now_ns;
     restart_ticks(p, now_ns);
+}
+
+void pacer_start(struct pcm_pacer *p, uint64_t now_ns)
+{
+    p->progressed = false;
+    pacer_resume(p, now_ns);
 }
 
 void pacer_stop(struct pcm_pacer *p)

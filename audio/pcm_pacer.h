@@ -73,9 +73,12 @@ void pacer_init(struct pcm_pacer *p, uint32_t rate, uint32_t period_frames,
 /* A new format; the mode is kept. */
 void pacer_set_format(struct pcm_pacer *p, uint32_t rate, uint32_t period_frames);
 
-/* The stream runs from now_ns (start or resume): the stall window or the
- * tick count starts over. */
+/* A new run of the stream starts at now_ns: the stall window (start_ns:
+ * nothing completed yet) or the tick count starts over. */
 void pacer_start(struct pcm_pacer *p, uint64_t now_ns);
+/* The run resumes after a pause at now_ns: the same, except that a device
+ * that completed periods in this run keeps the longer window. */
+void pacer_resume(struct pcm_pacer *p, uint64_t now_ns);
 /* Paused, drained or released: nothing is expected until pacer_start. */
 void pacer_stop(struct pcm_pacer *p);
 

@@ -178,6 +178,19 @@ TEST(recovery_and_mode_kept_across_runs)
     CHECK_EQ(pacer_device_completed(&p, 10025 * MS, true), PACER_NOTHING);
 }
 
+TEST(resume_keeps_the_longer_window)
+{
+    struct pcm_pacer p = fresh(44100, 441);
+    pacer_start(&p, 0);
+    CHECK_EQ(pacer_device_completed(&p, 10 * MS, true), PACER_NOTHING);
+    pacer_stop(&p);                         /* paused */
+    pacer_resume(&p, 5000 * MS);
+    CHECK(pacer_deadline(&p) == 5000 * MS + STALL_NS);
+    pacer_stop(&p);
+    pacer_start(&p, 9000 * MS);             /* a new run: the short one */
+    CHECK(pacer_deadline(&p) == 9000 * MS + START_NS);
+}
+
 TEST(format_change_keeps_mode)
 {
     struct pcm_pacer p = fresh(44100, 441);
@@ -202,6 +215,7 @@ int main(void)
     RUN(timer_rate_survives_the_rebase);
     RUN(long_gap_is_capped_not_burst);
     RUN(recovery_and_mode_kept_across_runs);
+    RUN(resume_keeps_the_longer_window);
     RUN(format_change_keeps_mode);
     return check_summary();
 }
