@@ -285,7 +285,8 @@ static int configure(uint32_t rate, uint32_t channels)
 
 /* Prime the device and START (process context). A device known to be
  * stalled still gets the first periods, as a probe: if it ever completes
- * them, sound resumes; meanwhile the timer paces them. */
+ * them, sound resumes; meanwhile the timer paces them. The pacer runs
+ * before START is sent, so no completion goes unseen. */
 static int start_playback(void)
 {
     uint64_t flags = irq_save();
@@ -295,15 +296,17 @@ static int start_playback(void)
         abandon_device_periods();
         pump_timed();
     }
-    irq_restore(flags);
-    int err = virtio_snd_start();
-    flags = irq_save();
-    if (!err) {
-        A.started = true;
-        pacer_start(&A.pacer, uptime_ns());
-    }
+    A.started = true;
+    pacer_start(&A.pacer, uptime_ns());
     settle();
     irq_restore(flags);
+    int err = virtio_snd_start();
+    if (err) {
+        flags = irq_save();
+        A.started = false;
+        settle();
+        irq_restore(flags);
+    }
     return err;
 }
 
