@@ -15,7 +15,7 @@
  *   TIMER  --running, the device completes a period------> DEVICE  PACER_RECOVERED
  *
  * The window: start_ns while the device has completed nothing since the
- * run started (or resumed) — a device with no backend never takes a period,
+ * run started — a device with no backend never takes a period,
  * while a working one takes the first within one mixer tick (10 ms);
  * stall_ns once it has completed some — a sound server that was idle may
  * take the first periods, then nothing for a second or two before it
@@ -32,7 +32,8 @@
  * still hands the device its first periods, as a probe for recovery).
  *
  * The caller owns one kernel timer, the watchdog: after every call below it
- * arms it at pacer_deadline() (TIMERQ-style, PACER_NEVER = disarm) and calls
+ * arms it at pacer_deadline() (PACER_NEVER = disarm; an earlier armed
+ * deadline may stay, pacer_expired then finds nothing to do) and calls
  * pacer_expired() when it fires. While the stream is not running (idle,
  * paused, drained) the deadline is PACER_NEVER: an idle machine takes no
  * tick for audio.
