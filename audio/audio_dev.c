@@ -64,12 +64,15 @@
 #define INFLIGHT 4
 #define AUDIO_PRIME INFLIGHT
 /* The pacer's stall windows (pcm_pacer.h). A device that has completed
- * nothing 10 periods after START has no backend (QEMU's mixer takes the
- * first period within its 10 ms tick whenever a backend exists). One that
+ * nothing 20 periods after START has no backend: QEMU's mixer takes the
+ * first period within its 10 ms tick whenever a backend exists (measured:
+ * 10 ms, also on a busy host); the rest is margin for a host so loaded
+ * that QEMU's main loop runs late, where a false stall would drop sound
+ * (a wav capture would miss its first samples). One that
  * has completed some may be a sound server still starting: PulseAudio on a
  * busy host was seen taking the first period, then nothing for 0.8-1.7 s
  * before playing; the timer would throw that sound away, so wait longer. */
-#define START_STALL_MS 100
+#define START_STALL_MS 200
 #define STALL_MS 2000
 /* How long a RELEASE may take to hand back the periods the device holds. */
 #define RECLAIM_NS 200000000ULL
