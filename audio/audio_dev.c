@@ -16,18 +16,42 @@
  * The clock (AUDIO_GET_CLOCK) is pcm_clock_frames(): stream frames heard,
  * with the latency estimate subtracted (docs/audio.md).
  *
- * Locking: stream state changes with interrupts disabled (completions come
- * from the interrupt handler); control requests to the device are made
- * from process context with interrupts enabled.
+ * /dev/audio never stalls its users: when the device stops completing
+ * periods (no audio backend on the host, a stopped sound server), the
+ * pacer (pcm_pacer.c) notices — within START_STALL_MS when it took
+ * nothing since the run started (no backend), STALL_MS when it stopped
+ * after taking some (a stopped sound server) — and a timer
+ * stands in for the device at the nominal rate — writes, drain and the
+ * clock go on, silently; AUDIO_GET_CLOCK reports it (silent = 1). When the
+ * device completes a period again, sound resumes. Both are logged once.
+ *
+ * Each of the INFLIGHT period slots is
+ *   FREE       ours, not at the device;
+ *   PLAYING    at the device, and one of the stream's periods in flight;
+ *   ABANDONED  at the device, but the stream no longer waits for it (the
+ *              timer took over, or the stream was released): its
+ *              completion only frees the slot. Its buffer is never freed
+ *              or reused while the device holds it.
+ * Periods the timer paces are held by no slot (timed_periods; their bytes
+ * went to a scratch buffer). Invariants (check_invariants):
+ *   pcm in flight = PLAYING slots + timed_periods;
+ *   DEVICE mode ⇒ timed_periods = 0;  TIMER mode ⇒ no PLAYING slot;
+ *   the watchdog is armed only while the stream runs (pcm_pacer.h).
+ *
+ * Locking: stream state changes with interrupts disabled (completions and
+ * the watchdog come from interrupt handlers); control requests to the
+ * device are made from process context with interrupts enabled.
  */
 #include "audio/audio_dev.h"
 
+#include "audio/pcm_pacer.h"
 #include "audio/pcm_stream.h"
 #include "drivers/virtio/virtio_snd.h"
 #include "fs/vfs.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kalloc.h"
+#include "kernel/panic.h"
 #include "kernel/proc.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
@@ -39,23 +63,73 @@
 #define RING_BYTES (64 * 1024)
 #define INFLIGHT 4
 #define AUDIO_PRIME INFLIGHT
+/* The pacer's stall windows (pcm_pacer.h). A device that has completed
+ * nothing 20 periods after START has no backend: QEMU's mixer takes the
+ * first period within its 10 ms tick whenever a backend exists (measured:
+ * 10 ms, also on a busy host); the rest is margin for a host so loaded
+ * that QEMU's main loop runs late, where a false stall would drop sound
+ * (a wav capture would miss its first samples). One that
+ * has completed some may be a sound server still starting: PulseAudio on a
+ * busy host was seen taking the first period, then nothing for 0.8-1.7 s
+ * before playing; the timer would throw that sound away, so wait longer. */
+#define START_STALL_MS 200
+#define STALL_MS 2000
+/* How long a RELEASE may take to hand back the periods the device holds. */
+#define RECLAIM_NS 200000000ULL
+
+enum slot_state { SLOT_FREE, SLOT_PLAYING, SLOT_ABANDONED };
 
 static struct {
     struct pcm_stream pcm;
     uint8_t *ring;
     struct snd_period periods[INFLIGHT];
-    bool busy[INFLIGHT];
+    enum slot_state slot[INFLIGHT];
+    uint8_t *scratch;           /* TIMER mode: where paced periods go */
+    uint32_t timed_periods;     /* in flight, paced by the timer */
+    struct pcm_pacer pacer;
+    struct timerq_entry watchdog;
     uint32_t rate, channels;
     bool open, configured, started;
-    bool flushing;              /* completions only hand buffers back */
+    bool releasing;             /* completions only hand buffers back */
     uint64_t device_errors;
 } A;
 
+static void check_invariants(void)
+{
+    uint32_t playing = 0;
+    for (int i = 0; i < INFLIGHT; i++)
+        playing += A.slot[i] == SLOT_PLAYING;
+    KASSERT(pacer_check(&A.pacer));
+    if (pacer_mode(&A.pacer) == PACER_DEVICE)
+        KASSERT(A.timed_periods == 0);
+    else
+        KASSERT(playing == 0);
+    if (A.configured && !A.releasing)
+        KASSERT(pcm_inflight(&A.pcm) == playing + A.timed_periods);
+}
+
+/* After every change of stream or pacer (irqs off): the pacer runs only
+ * while the stream does, and the watchdog follows the pacer's deadline.
+ * An earlier armed deadline is left alone: when it fires, the pacer finds
+ * nothing to do and the watchdog is armed again — at most one interrupt
+ * per stall window while the device keeps up. */
+static void settle(void)
+{
+    if (!A.configured || !A.started || pcm_get_state(&A.pcm) != PCM_RUNNING)
+        pacer_stop(&A.pacer);
+    check_invariants();
+    uint64_t deadline = pacer_deadline(&A.pacer);
+    if (deadline == PACER_NEVER)
+        timer_cancel(&A.watchdog);
+    else if (!A.watchdog.armed || A.watchdog.deadline > deadline)
+        timer_arm(&A.watchdog, deadline);
+}
+
 /* Hand periods to the device while there are free slots (irqs off). */
-static void pump(void)
+static void pump_device(void)
 {
     for (int i = 0; i < INFLIGHT; i++) {
-        if (A.busy[i])
+        if (A.slot[i] != SLOT_FREE)
             continue;
         bool silence;
         if (pcm_next_period(&A.pcm, A.periods[i].pcm, &silence) < 0)
@@ -65,38 +139,113 @@ static void pump(void)
             A.device_errors++;
             return;
         }
-        A.busy[i] = true;
+        A.slot[i] = SLOT_PLAYING;
     }
+}
+
+/* TIMER mode: keep INFLIGHT periods "in flight" for the timer to pace. */
+static void pump_timed(void)
+{
+    bool silence;
+    while (A.timed_periods < INFLIGHT && pcm_next_period(&A.pcm, A.scratch, &silence) == 0)
+        A.timed_periods++;
+}
+
+static void pump(void)
+{
+    if (A.releasing)
+        return;
+    if (pacer_mode(&A.pacer) == PACER_TIMER)
+        pump_timed();
+    else
+        pump_device();
+    settle();
+}
+
+/* One period of the stream is over, by the device or by the timer. */
+static void period_over(void)
+{
+    KASSERT(pcm_period_completed(&A.pcm, uptime_ns()) >= 0);
+}
+
+/* The timer takes over the periods the device holds. */
+static void abandon_device_periods(void)
+{
+    for (int i = 0; i < INFLIGHT; i++) {
+        if (A.slot[i] == SLOT_PLAYING) {
+            A.slot[i] = SLOT_ABANDONED;
+            A.timed_periods++;
+        }
+    }
+}
+
+/* The device is back: the periods only the timer held are over now (the
+ * clock steps by at most INFLIGHT periods); the device paces the rest. */
+static void device_recovered(void)
+{
+    for (; A.timed_periods > 0; A.timed_periods--)
+        period_over();
+    klog("audio: the device completes periods again; sound resumes\n");
 }
 
 static void period_done(struct snd_period *p, bool ok)
 {
-    if (!ok && !A.flushing)
-        A.device_errors++;
-    for (int i = 0; i < INFLIGHT; i++)
-        if (&A.periods[i] == p)
-            A.busy[i] = false;
-    if (!A.flushing) {
-        pcm_period_completed(&A.pcm, uptime_ns());
-        pump();
+    int i = (int)(p - A.periods);
+    KASSERT(i >= 0 && i < INFLIGHT);
+    if (A.slot[i] == SLOT_FREE) {
+        klog("audio: the device completed period slot %d twice\n", i);
+        return;
     }
+    bool counted = A.slot[i] == SLOT_PLAYING && !A.releasing;
+    A.slot[i] = SLOT_FREE;
+    if (!ok && counted)
+        A.device_errors++;
+    if (pacer_device_completed(&A.pacer, uptime_ns(), ok) == PACER_RECOVERED)
+        device_recovered();
+    if (counted)
+        period_over();
+    pump();
+    settle(); /* pump does not when releasing */
     sched_wakeup(&A);
 }
 
-static bool any_busy(void)
+/* The watchdog (timer interrupt): a stall, or periods the timer paces. */
+static void watchdog_fired(struct timerq_entry *e)
+{
+    (void)e;
+    uint32_t due;
+    if (pacer_expired(&A.pacer, uptime_ns(), &due) == PACER_STALLED) {
+        abandon_device_periods();
+        klog("audio: device stopped completing periods; playing silently on a timer\n");
+        pump();
+    }
+    for (; due > 0 && A.timed_periods > 0; due--) {
+        A.timed_periods--;
+        period_over();
+        pump();
+    }
+    settle();
+    sched_wakeup(&A);
+}
+
+static bool device_holds_periods(void)
 {
     for (int i = 0; i < INFLIGHT; i++)
-        if (A.busy[i])
+        if (A.slot[i] != SLOT_FREE)
             return true;
     return false;
 }
 
+/* Buffers the device still holds are left to it (never freed under it). */
 static void free_buffers(void)
 {
     for (int i = 0; i < INFLIGHT; i++) {
-        kfree(A.periods[i].pcm);
+        if (A.slot[i] == SLOT_FREE)
+            kfree(A.periods[i].pcm);
         A.periods[i].pcm = NULL;
     }
+    kfree(A.scratch);
+    A.scratch = NULL;
     if (A.ring)
         kpages_free(A.ring);
     A.ring = NULL;
@@ -112,11 +261,13 @@ static int configure(uint32_t rate, uint32_t channels)
     if (err)
         return err;
     free_buffers();
+    A.configured = false;
     A.ring = kpages_alloc(RING_BYTES / PAGE_SIZE, 1, PAGE_OWNER_AUDIO);
+    A.scratch = kmalloc(period_bytes);
     for (int i = 0; i < INFLIGHT; i++)
         A.periods[i].pcm = kmalloc(period_bytes);
     for (int i = 0; i < INFLIGHT; i++)
-        if (!A.periods[i].pcm)
+        if (!A.periods[i].pcm || !A.scratch)
             A.ring = NULL;
     if (!A.ring) {
         free_buffers();
@@ -125,22 +276,40 @@ static int configure(uint32_t rate, uint32_t channels)
     err = pcm_init(&A.pcm, A.ring, RING_BYTES, rate, channels, period_frames);
     if (err)
         return err;
+    uint64_t flags = irq_save();
+    pacer_set_format(&A.pacer, rate, period_frames);
+    A.timed_periods = 0;
     A.rate = rate;
     A.channels = channels;
     A.configured = true;
+    irq_restore(flags);
     return 0;
 }
 
-/* Prime the device and START (process context). */
+/* Prime the device and START (process context). A device known to be
+ * stalled still gets the first periods, as a probe: if it ever completes
+ * them, sound resumes; meanwhile the timer paces them. The pacer runs
+ * before START is sent, so no completion goes unseen. */
 static int start_playback(void)
 {
     uint64_t flags = irq_save();
     pcm_start(&A.pcm, uptime_ns());
-    pump();
+    pump_device();
+    if (pacer_mode(&A.pacer) == PACER_TIMER) {
+        abandon_device_periods();
+        pump_timed();
+    }
+    A.started = true;
+    pacer_start(&A.pacer, uptime_ns());
+    settle();
     irq_restore(flags);
     int err = virtio_snd_start();
-    if (!err)
-        A.started = true;
+    if (err) {
+        flags = irq_save();
+        A.started = false;
+        settle();
+        irq_restore(flags);
+    }
     return err;
 }
 
@@ -148,35 +317,52 @@ static int start_playback(void)
 static int stop_playback(void)
 {
     int err = A.started ? virtio_snd_stop() : 0;
+    uint64_t flags = irq_save();
     A.started = false;
+    settle();
+    irq_restore(flags);
     return err;
 }
 
-/* AUDIO_FLUSH: everything not yet heard is dropped. STOP, then RELEASE,
- * which makes the device hand back the periods it holds; then the stream is
- * set up again with the same format and latency estimate, clock at 0. */
-static int flush_stream(void)
+/* STOP and RELEASE, which makes the device hand back the periods it holds
+ * (waited for, up to RECLAIM_NS; a device that keeps some keeps their
+ * buffers too); the stream is back to IDLE, empty. The device needs
+ * SET_PARAMS and PREPARE (configure) before the next run. */
+static int release_stream(void)
 {
-    uint64_t latency = A.pcm.latency_ns;
     uint64_t flags = irq_save();
-    A.flushing = true;
+    A.releasing = true;
+    for (int i = 0; i < INFLIGHT; i++)
+        if (A.slot[i] == SLOT_PLAYING)
+            A.slot[i] = SLOT_ABANDONED;
+    A.timed_periods = 0;
     irq_restore(flags);
     stop_playback();
     int err = virtio_snd_release();
-    uint64_t give_up = uptime_ns() + 200000000ULL;
+    uint64_t give_up = uptime_ns() + RECLAIM_NS;
     flags = irq_save();
-    while (any_busy() && uptime_ns() < give_up) {
+    while (device_holds_periods() && uptime_ns() < give_up) {
         irq_restore(flags);
         proc_sleep_until(uptime_ns() + 2000000ULL);
         flags = irq_save();
     }
-    bool stuck = any_busy();
-    A.flushing = false;
+    bool stuck = device_holds_periods();
+    pcm_reset(&A.pcm);
+    A.releasing = false;
+    settle();
     irq_restore(flags);
-    if (stuck) {
-        klog("audio: flush: the device kept periods after RELEASE\n");
-        return -EIO;
-    }
+    if (stuck)
+        klog("audio: the device kept periods after RELEASE\n");
+    return err;
+}
+
+/* AUDIO_FLUSH: everything not yet heard is dropped (release_stream); the
+ * stream is set up again with the same format and latency estimate, clock
+ * at 0. */
+static int flush_stream(void)
+{
+    uint64_t latency = A.pcm.latency_ns;
+    int err = release_stream();
     if (!err)
         err = configure(A.rate, A.channels);
     if (!err)
@@ -187,8 +373,7 @@ static int flush_stream(void)
 /* A new run of the stream after a drain: release, then set up again. */
 static int restart_stream(void)
 {
-    stop_playback();
-    virtio_snd_release();
+    release_stream();
     return configure(A.rate, A.channels);
 }
 
@@ -206,6 +391,24 @@ static int audio_open(struct file *f)
     A.configured = false;
     A.started = false;
     return 0;
+}
+
+/* PAUSED → RUNNING: the pacer starts over, the device gets START. */
+static int resume_playback(void)
+{
+    uint64_t flags = irq_save();
+    int err = pcm_resume(&A.pcm, uptime_ns());
+    if (!err)
+        pacer_resume(&A.pacer, uptime_ns());
+    settle();
+    irq_restore(flags);
+    if (err)
+        return err;
+    err = virtio_snd_start();
+    flags = irq_save();
+    pump();
+    irq_restore(flags);
+    return err;
 }
 
 static int wait_drained(void)
@@ -313,6 +516,7 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         c.queued_bytes = pcm_queued_bytes(&A.pcm);
         c.latency_ns = A.pcm.latency_ns;
         c.paused = pcm_get_state(&A.pcm) == PCM_PAUSED;
+        c.silent = pacer_mode(&A.pacer) == PACER_TIMER;
         irq_restore(flags);
         c.rate = A.rate;
         c.channels = A.channels;
@@ -333,22 +537,11 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
             return 0;
         flags = irq_save();
         pcm_pause(&A.pcm, uptime_ns());
+        settle();
         irq_restore(flags);
         return virtio_snd_stop();
-    case AUDIO_RESUME: {
-        if (!A.started)
-            return 0;
-        flags = irq_save();
-        int err = pcm_resume(&A.pcm, uptime_ns());
-        irq_restore(flags);
-        if (err)
-            return err;
-        err = virtio_snd_start();
-        flags = irq_save();
-        pump();
-        irq_restore(flags);
-        return err;
-    }
+    case AUDIO_RESUME:
+        return A.started ? resume_playback() : 0;
     case AUDIO_FLUSH:
         return flush_stream();
     case AUDIO_SET_LATENCY:
@@ -365,19 +558,15 @@ static void audio_release(struct file *f)
 {
     (void)f;
     if (A.configured) {
-        if (pcm_get_state(&A.pcm) == PCM_PAUSED) {
-            uint64_t flags = irq_save();
-            pcm_resume(&A.pcm, uptime_ns());
-            irq_restore(flags);
-            virtio_snd_start();
-        }
+        if (pcm_get_state(&A.pcm) == PCM_PAUSED)
+            resume_playback();
         if (wait_drained() == 0)
             proc_sleep_until(uptime_ns() + A.pcm.latency_ns);
-        stop_playback();
-        virtio_snd_release();
         struct pcm_stats s = *pcm_stats(&A.pcm);
-        klog("audio: closed: %lu bytes played in %lu periods, %lu underruns\n",
-             s.bytes_written, s.periods_completed, s.underruns);
+        klog("audio: closed: %lu bytes played in %lu periods, %lu underruns%s\n",
+             s.bytes_written, s.periods_completed, s.underruns,
+             pacer_mode(&A.pacer) == PACER_TIMER ? " (silently, on the timer)" : "");
+        release_stream();
         free_buffers();
     }
     A.configured = false;
@@ -392,6 +581,9 @@ static const struct device dev_audio = { "audio", 0x0e03, &audio_ops, audio_open
 
 void audio_dev_init(void)
 {
+    pacer_init(&A.pacer, 44100, pcm_period_frames_for_ms(44100, PCM_DEFAULT_PERIOD_MS),
+               START_STALL_MS * 1000000ULL, STALL_MS * 1000000ULL);
+    A.watchdog.fire = watchdog_fired;
     if (virtio_snd_init(period_done) == 0)
         dev_register(&dev_audio);
 }

@@ -330,7 +330,10 @@ struct audio_clock {
     uint64_t queued_bytes;      /* written, not yet sent to the device */
     uint64_t latency_ns;        /* the estimate subtracted */
     uint32_t rate, channels;
-    uint32_t paused, reserved;
+    uint32_t paused;
+    uint32_t silent;            /* 1: the device stopped completing periods;
+                                   the stream advances on a timer at the
+                                   nominal rate, and nothing is heard */
 };
 _Static_assert(sizeof(struct audio_clock) == 56, "ABI: struct audio_clock");
 

@@ -124,6 +124,10 @@ def build_command(args, control_qmp):
         if not path:
             die("--audio wav:PATH needs a path")
         cmd += ["-audiodev", f"wav,id=snd0,path={path},out.frequency={args.audio_rate}"]
+    elif args.audio.startswith("audiodev:"):
+        # A raw QEMU -audiodev spec, for tests of hosts whose audio fails or
+        # stalls (docs/audio.md), e.g. audiodev:alsa,out.dev=nosuchcard.
+        cmd += ["-audiodev", args.audio[len("audiodev:"):] + ",id=snd0"]
     elif args.audio == "auto":
         backend = pick_audio_backend()
         if backend:
@@ -312,7 +316,9 @@ def main():
                     help="raw disk image for virtio-blk, or none (default build/hdd.dsk "
                          "when it exists)")
     ap.add_argument("--display", default="none", help="window or none (default none)")
-    ap.add_argument("--audio", default="none", help="auto, none or wav:PATH (default none)")
+    ap.add_argument("--audio", default="none",
+                    help="auto, none or wav:PATH (default none); audiodev:SPEC passes a "
+                         "QEMU -audiodev spec as is (tests)")
     ap.add_argument("--audio-rate", type=int, default=44100,
                     help="host-side sample rate in Hz (default 44100); a WAV capture "
                          "is bit-exact only when it equals the rate the guest plays")

@@ -37,6 +37,9 @@ unit_bav_SRCS := tests/unit/test_bav.c user/player/bav.c tools/encode/bav_encode
 UNIT_TESTS += pcm_stream
 unit_pcm_stream_SRCS := tests/unit/test_pcm_stream.c audio/pcm_stream.c kernel/ringbuf.c
 
+UNIT_TESTS += pcm_pacer
+unit_pcm_pacer_SRCS := tests/unit/test_pcm_pacer.c audio/pcm_pacer.c
+
 UNIT_TESTS += vsnd_proto
 unit_vsnd_proto_SRCS := tests/unit/test_vsnd_proto.c audio/virtio_snd_proto.c
 

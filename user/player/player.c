@@ -242,6 +242,7 @@ static struct {
     bool paused;
     uint64_t mono_start_ns, mono_paused_ns, pause_began_ns;
     uint64_t underruns_before;    /* of earlier runs (a seek reopens) */
+    bool said_silent;             /* "plays without sound" was printed */
 } audio;
 
 static struct slot *slot_for(uint64_t seq)
@@ -486,6 +487,12 @@ static uint64_t clock_now(void)
     if (audio.fd >= 0) {
         if (ioctl(audio.fd, AUDIO_GET_CLOCK, &last_clock) < 0)
             fail("/dev/audio", strerror(errno));
+        if (last_clock.silent && !audio.said_silent) {
+            /* The kernel paces the stream on a timer: timing stays right. */
+            fprintf(stderr, "player: the sound device plays nothing (no working audio on "
+                            "the host): playing without sound\n");
+            audio.said_silent = true;
+        }
         if (opt.stats && last_clock.underruns > underruns_seen) {
             /* Where underruns happen says why (start, disk, a slow present). */
             if (underruns_seen < 8)
