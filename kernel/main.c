@@ -26,6 +26,7 @@
 #include "kernel/plic.h"
 #include "kernel/power.h"
 #include "kernel/proc.h"
+#include "kernel/writeback.h"
 #include "kernel/riscv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kstack.h"
@@ -145,6 +146,8 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     display_init();
     if (disk && vfs_mount_root(disk) == 0) {
         power_register_shutdown_hook(sync_on_shutdown);
+        if (writeback_start())
+            klog("writeback: cannot start; changes reach the disk only at sync\n");
         load_console_font();
     }
 
