@@ -1,8 +1,10 @@
 /*
- * user/fsload.c — fsload DIR SEED [OPS]: a file-system workload for crash
- * tests (tests/crash/crashtest.py, docs/disk.md). It creates DIR, then
- * runs OPS operations (default: until killed) on the files DIR/f0..f39,
- * chosen by a xorshift32 generator seeded with SEED:
+ * user/fsload.c — fsload DIR SEED [OPS [PAUSE_US]]: a file-system workload
+ * for crash tests (tests/crash/crashtest.py, docs/disk.md). It creates
+ * DIR, then runs OPS operations (default or 0: until killed) on the files
+ * DIR/f0..f999, chosen by a xorshift32 generator seeded with SEED, pausing
+ * PAUSE_US microseconds after each (default 10000: about 80 operations a
+ * second, so many files rest long enough to be written back by age):
  *
  *   W k v   create or truncate fk and write content(v)
  *   F k v   the same, then fsync it
@@ -11,8 +13,13 @@
  *   D k     unlink an existing fk
  *   S       sync()
  *
+ * Mix per 256 operations: S 1, F 4, W 136, A 40, R 35, D 40 (W when the
+ * file to change does not exist).
+ *
  * Each operation's line is written BEFORE the operation starts; "S" and
- * "F" are followed by "ok" once sync/fsync returned. So a host that reads
+ * "F" are followed by "ok" once sync/fsync returned (by "nosync" on a
+ * kernel without them: fsync(-1) failing with ENOSYS rather than EBADF, so
+ * the same program measures the old kernel in tests/crash/). So a host that reads
  * the console knows every change that may have reached the disk, and which
  * ones were made durable. content(v): see content() below (the host test
  * generates the same bytes). "fsload: ready" follows the (synced) mkdir;
@@ -29,9 +36,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define NFILES 40
-#define MAX_CONTENT 24000
-#define MAX_APPEND 4096
+#define NFILES 1000
+#define MAX_CONTENT 12000
+#define MAX_APPEND 2048
 
 static uint32_t xorshift32(uint32_t *s)
 {
@@ -61,6 +68,7 @@ static size_t content(uint32_t v, uint8_t *buf)
 static const char *dir;
 static bool exists[NFILES];
 static uint8_t data[MAX_CONTENT];
+static bool have_sync;
 
 static void fail(const char *what, int k)
 {
@@ -85,7 +93,7 @@ static void put(int k, uint32_t v, bool append, bool durable)
         fail("open", k);
     if (write(fd, data, len) != (ssize_t)len)
         fail("write", k);
-    if (durable && fsync(fd) < 0)
+    if (durable && have_sync && fsync(fd) < 0)
         fail("fsync", k);
     if (close(fd) < 0)
         fail("close", k);
@@ -95,19 +103,19 @@ static void put(int k, uint32_t v, bool append, bool durable)
 static void one_op(uint32_t *rng, uint32_t v)
 {
     int k = (int)(xorshift32(rng) % NFILES), j = (int)(xorshift32(rng) % NFILES);
-    uint32_t r = xorshift32(rng) % 16;
+    uint32_t r = xorshift32(rng) % 256;
     char from[128], to[128];
-    if (r < 8 || (!exists[k] && r < 15)) {
-        printf("W %d %u\n", k, v);
-        put(k, v, false, false);
-    } else if (r == 8) {
+    if (r < 4) {
         printf("F %d %u\n", k, v);
         put(k, v, false, true);
-        printf("ok\n");
-    } else if (r < 11) {
+        printf(have_sync ? "ok\n" : "nosync\n");
+    } else if (r < 140 || (!exists[k] && r < 255)) {
+        printf("W %d %u\n", k, v);
+        put(k, v, false, false);
+    } else if (r < 180) {
         printf("A %d %u\n", k, v);
         put(k, v, true, false);
-    } else if (r < 13 && j != k) {
+    } else if (r < 215 && j != k) {
         printf("R %d %d\n", k, j);
         name_of(k, from, sizeof from);
         name_of(j, to, sizeof to);
@@ -115,7 +123,7 @@ static void one_op(uint32_t *rng, uint32_t v)
             fail("rename", k);
         exists[k] = false;
         exists[j] = true;
-    } else if (r < 15) {
+    } else if (r < 255) {
         printf("D %d\n", k);
         name_of(k, from, sizeof from);
         if (unlink(from) < 0)
@@ -124,28 +132,33 @@ static void one_op(uint32_t *rng, uint32_t v)
     } else {
         printf("S\n");
         sync();
-        printf("ok\n");
+        printf(have_sync ? "ok\n" : "nosync\n");
     }
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: fsload DIR SEED [OPS]\n");
+    if (argc < 3 || argc > 5) {
+        fprintf(stderr, "usage: fsload DIR SEED [OPS [PAUSE_US]]\n");
         return 2;
     }
     dir = argv[1];
     uint32_t rng = (uint32_t)strtoul(argv[2], NULL, 10) * 2246822519u + 1u;
     if (rng == 0)
         rng = 1;
-    long ops = argc == 4 ? strtol(argv[3], NULL, 10) : -1;
+    long ops = argc >= 4 ? strtol(argv[3], NULL, 10) : 0;
+    long pause_us = argc >= 5 ? strtol(argv[4], NULL, 10) : 10000;
+    have_sync = fsync(-1) < 0 && errno != ENOSYS;
     setvbuf(stdout, NULL, _IONBF, 0); /* each line out before its operation */
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         fail("mkdir", -1);
     sync();
     printf("fsload: ready\n");
-    for (uint32_t v = 1; ops < 0 || (long)v <= ops; v++)
+    for (uint32_t v = 1; ops <= 0 || (long)v <= ops; v++) {
         one_op(&rng, v);
+        if (pause_us > 0)
+            usleep((useconds_t)pause_us);
+    }
     printf("fsload: done\n");
     return 0;
 }
