@@ -1,5 +1,5 @@
 /*
- * user/fsload.c — fsload DIR SEED [OPS [PAUSE_US]]: a file-system workload
+ * user/fsload.c — fsload DIR SEED [OPS [PAUSE_US [nosync]]]: a workload
  * for crash tests (tests/crash/crashtest.py, docs/disk.md). It creates
  * DIR, then runs OPS operations (default or 0: until killed) on the files
  * DIR/f0..f999, chosen by a xorshift32 generator seeded with SEED, pausing
@@ -14,7 +14,8 @@
  *   S       sync()
  *
  * Mix per 256 operations: S 1, F 4, W 136, A 40, R 35, D 40 (W when the
- * file to change does not exist).
+ * file to change does not exist). "nosync" turns S and F into W, so only
+ * the kernel's write-back makes anything durable.
  *
  * Each operation's line is written BEFORE the operation starts; "S" and
  * "F" are followed by "ok" once sync/fsync returned (by "nosync" on a
@@ -68,7 +69,7 @@ static size_t content(uint32_t v, uint8_t *buf)
 static const char *dir;
 static bool exists[NFILES];
 static uint8_t data[MAX_CONTENT];
-static bool have_sync;
+static bool have_sync, no_sync;
 
 static void fail(const char *what, int k)
 {
@@ -105,6 +106,8 @@ static void one_op(uint32_t *rng, uint32_t v)
     int k = (int)(xorshift32(rng) % NFILES), j = (int)(xorshift32(rng) % NFILES);
     uint32_t r = xorshift32(rng) % 256;
     char from[128], to[128];
+    if (no_sync && (r < 4 || r == 255))
+        r = 4;
     if (r < 4) {
         printf("F %d %u\n", k, v);
         put(k, v, false, true);
@@ -138,8 +141,8 @@ static void one_op(uint32_t *rng, uint32_t v)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || argc > 5) {
-        fprintf(stderr, "usage: fsload DIR SEED [OPS [PAUSE_US]]\n");
+    if (argc < 3 || argc > 6 || (argc == 6 && strcmp(argv[5], "nosync") != 0)) {
+        fprintf(stderr, "usage: fsload DIR SEED [OPS [PAUSE_US [nosync]]]\n");
         return 2;
     }
     dir = argv[1];
@@ -148,6 +151,7 @@ int main(int argc, char **argv)
         rng = 1;
     long ops = argc >= 4 ? strtol(argv[3], NULL, 10) : 0;
     long pause_us = argc >= 5 ? strtol(argv[4], NULL, 10) : 10000;
+    no_sync = argc == 6;
     have_sync = fsync(-1) < 0 && errno != ENOSYS;
     setvbuf(stdout, NULL, _IONBF, 0); /* each line out before its operation */
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)

@@ -89,8 +89,9 @@ def test_sync_and_fsync_then_sigkill_keep_the_files():
 
 def test_random_kills_lose_no_synced_or_aged_file():
     baseline = crash.baseline_files(DISK)
-    results = [crash.run_one(DISK, seed, kill_after, baseline=baseline)
-               for seed, kill_after in crash.random_runs(3, 13, 6.0, 9.0)]
+    # Runs 1 and 3 sync now and then; run 2 never does (write-back only).
+    results = [crash.run_one(DISK, seed, kill_after, baseline=baseline, syncs=n != 1)
+               for n, (seed, kill_after) in enumerate(crash.random_runs(3, 13, 6.0, 9.0))]
     summary = "\n".join(
         f"seed {r['seed']} kill {r['kill_after']}s ops {r['ops']}: clean={r['clean']} "
         f"{r['problems']} checked={r['checked']} lost={r['lost']} old={r['old_damaged']}"
@@ -100,5 +101,7 @@ def test_random_kills_lose_no_synced_or_aged_file():
         assert r["repaired_clean"], summary + "\n" + r["report_after"][-1500:]
         assert not r["lost"]["sync"] and not r["lost"]["age"], summary
         assert not r["old_damaged"], summary
-    # The check has teeth: files were old enough to be judged by age.
-    assert sum(r["checked"]["age"] for r in results) > 0, summary
+    # The checks have teeth: files were old enough to be judged by age, and
+    # synced files were judged too.
+    assert results[1]["checked"]["age"] > 0, summary
+    assert sum(r["checked"]["sync"] for r in results) > 0, summary

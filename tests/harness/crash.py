@@ -164,14 +164,16 @@ def baseline_files(disk):
 
 
 def run_one(disk, seed, kill_after, kernel=KERNEL, age_limit=5.0, workdir=None,
-            baseline=None):
+            baseline=None, syncs=True):
     """Boot a copy of disk with fsload, SIGKILL after kill_after seconds of
-    work, judge the image. Returns a dict of findings."""
+    work, judge the image. syncs=False: fsload never syncs, so only the
+    write-back can have saved anything. Returns a dict of findings."""
     tmp = tempfile.mkdtemp(prefix="crash-", dir=workdir)
     try:
         img = os.path.join(tmp, "hdd.dsk")
         shutil.copyfile(disk, img)
-        with Machine(cmd=f"fsload /crash {seed}", disk=img, kernel=kernel,
+        args = "" if syncs else " 0 10000 nosync"
+        with Machine(cmd=f"fsload /crash {seed}{args}", disk=img, kernel=kernel,
                      timeout=kill_after + 120) as m:
             ready = m.expect(r"fsload: ready\r?\n", timeout=60).end()
             samples, t0 = [], time.monotonic()
@@ -213,12 +215,12 @@ def run_one(disk, seed, kill_after, kernel=KERNEL, age_limit=5.0, workdir=None,
                 rdump(img, "/" + d, after)
             now = tree_bytes(after)
             old_damaged = sorted(n for n in baseline if now.get(n) != baseline[n])
-        return {"seed": seed, "kill_after": kill_after, "ops": len(ops),
+        return {"seed": seed, "kill_after": kill_after, "ops": len(ops), "syncs_on": syncs,
                 "syncs": sum(1 for o in ops if o["kind"] in "SF" and o["ok"]),
                 "clean": rc == 0, "problems": fsck_problems(report), "report": report,
                 "repaired_clean": rc_after == 0, "report_after": report_after,
                 "checked": checked, "lost": lost, "old_damaged": old_damaged,
-                "has_sync": b"nosync" not in output}
+                "has_sync": not re.search(rb"^nosync\r?$", output[ready:], re.M)}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
