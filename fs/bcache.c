@@ -152,6 +152,7 @@ static void set_clean(struct bcache *c, struct buf *b)
         return;
     KASSERT(c->ndirty > 0);
     b->dirty = false;
+    b->fresh = false;
     if (--c->ndirty == 0)
         c->dirty_since = 0;
 }
@@ -213,6 +214,7 @@ static void forget(struct bcache *c, struct buf *b)
         hash_remove(c, b);
     b->valid = false;
     b->readahead = false;
+    b->fresh = false;
 }
 
 /* The least recently used unreferenced buffer that is clean (or any). */
@@ -332,6 +334,14 @@ static int fill_with_readahead(struct bcache *c, struct buf *target, uint64_t bl
     return 0;
 }
 
+/* A newly allocated block: zeros, written with the data class (bcache.h). */
+static void make_fresh(struct bcache *c, struct buf *b)
+{
+    memset(b->data, 0, c->block_size);
+    b->fresh = true;
+    b->order = BCACHE_DATA;
+}
+
 static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
 {
     *out = NULL;
@@ -349,7 +359,7 @@ static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
             c->next_sequential = blockno + 1;
         b->refcnt++;
         if (zero)
-            memset(b->data, 0, c->block_size);
+            make_fresh(c, b);
         *out = b;
         return 0;
     }
@@ -358,9 +368,7 @@ static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
     int err = take_victim(c, &b);
     if (err)
         return err;
-    if (zero) {
-        memset(b->data, 0, c->block_size);
-    } else {
+    if (!zero) {
         /* Reserve the victim so read-ahead cannot pick it too. */
         b->refcnt = 1;
         err = fill_with_readahead(c, b, blockno, blockno == c->next_sequential);
@@ -369,6 +377,8 @@ static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
             return err;
     }
     install(c, b, blockno);
+    if (zero)
+        make_fresh(c, b);
     *out = b;
     return 0;
 }
@@ -386,6 +396,8 @@ int bcache_get_zero(struct bcache *c, uint64_t blockno, struct buf **out)
 void bcache_mark_dirty_order(struct bcache *c, struct buf *b, enum bcache_order order)
 {
     KASSERT(b->refcnt > 0 && b->valid && order < BCACHE_NORDERS);
+    if (b->fresh)
+        order = BCACHE_DATA;
     if (b->dirty) {
         if (order > b->order)
             b->order = (uint8_t)order;

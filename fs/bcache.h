@@ -28,7 +28,11 @@
  * writes all of class 0 (BCACHE_DATA: file data, indirect blocks, bitmaps,
  * group descriptors, superblock, fresh blocks nothing on disk points to
  * yet), flushes, then class 1 (BCACHE_INODE: inode tables), flushes, then
- * class 2 (BCACHE_DIRENT: directory entries), flushes. A run merged into
+ * class 2 (BCACHE_DIRENT: directory entries), flushes. A block from
+ * bcache_get_zero stays BCACHE_DATA however it is marked until it has been
+ * written: it is newly allocated, so nothing on the disk points to it yet
+ * (a new directory's first block must reach the disk before the inode that
+ * points to it, even after entries were added to it). A run merged into
  * one device write holds blocks of one class. Eviction prefers clean
  * buffers; when only dirty ones are left it syncs the whole cache in that
  * order first, so no single dirty block ever leaves out of order.
@@ -62,6 +66,7 @@ struct buf {
     bool dirty;                 /* data newer than the disk */
     bool readahead;             /* fetched by read-ahead, not yet asked for */
     uint8_t order;              /* while dirty: its write-back class */
+    bool fresh;                 /* from get_zero, not written since */
     struct buf *hash_next;      /* chain of hash bucket (valid buffers only) */
     struct buf *lru_prev, *lru_next;
 };

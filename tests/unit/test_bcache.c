@@ -268,6 +268,35 @@ TEST(sync_writes_classes_in_order_with_flushes_between)
     CHECK_EQ(md.flushes, 4);
 }
 
+TEST(fresh_blocks_stay_data_until_written)
+{
+    setup(16, 0);
+    struct buf *b;
+    /* A block already dirty as a directory block is allocated afresh. */
+    dirty_block(600, 1, BCACHE_DIRENT);
+    CHECK_EQ(bcache_get_zero(&cache, 600, &b), 0);
+    CHECK_EQ(b->data[0], 0);
+    bcache_mark_dirty_order(&cache, b, BCACHE_DIRENT);
+    bcache_release(&cache, b);
+    /* A new block gets entries (DIRENT marks) after it was zeroed. */
+    CHECK_EQ(bcache_get_zero(&cache, 601, &b), 0);
+    bcache_mark_dirty(&cache, b);
+    bcache_release(&cache, b);
+    dirty_block(601, 2, BCACHE_DIRENT);
+    dirty_block(602, 3, BCACHE_INODE);
+    CHECK_EQ(bcache_sync(&cache), 0);
+    int f0 = nth_flush(0);
+    CHECK(log_pos(600) >= 0 && log_pos(600) < f0);
+    CHECK(log_pos(601) >= 0 && log_pos(601) < f0);
+    CHECK(log_pos(602) > f0);
+    /* Once written it is an ordinary block again. */
+    dirty_block(601, 4, BCACHE_DIRENT);
+    md.nlog = 0;
+    CHECK_EQ(bcache_sync(&cache), 0);
+    CHECK_EQ(md.nlog, 2);               /* the flush of class 0 is skipped */
+    CHECK_EQ(md.log[0], 601);
+}
+
 TEST(failed_class_stops_the_sync)
 {
     setup(16, 0);
@@ -488,6 +517,7 @@ int main(void)
     RUN(dirty_written_on_eviction);
     RUN(sync_writes_dirty_once_and_flushes);
     RUN(sync_writes_classes_in_order_with_flushes_between);
+    RUN(fresh_blocks_stay_data_until_written);
     RUN(failed_class_stops_the_sync);
     RUN(dirty_age_tracks_the_oldest_unwritten_change);
     RUN(readahead_sequential_reader);
