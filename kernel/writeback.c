@@ -19,6 +19,7 @@
 #include "kernel/timer.h"
 
 static struct timerq_entry writeback_timer;
+static uint64_t age_ns = WRITEBACK_AGE_NS;
 static volatile bool due;   /* the timer fired; the thread sleeps on &writeback_timer */
 
 static void writeback_fire(struct timerq_entry *e)
@@ -30,7 +31,7 @@ static void writeback_fire(struct timerq_entry *e)
 
 static void arm(void)
 {
-    timer_arm(&writeback_timer, uptime_ns() + WRITEBACK_AGE_NS);
+    timer_arm(&writeback_timer, uptime_ns() + age_ns);
 }
 
 /* The cache just went from clean to dirty. */
@@ -52,7 +53,7 @@ static void writeback_thread(void)
         int err = vfs_sync();
         if (err && !reported) {
             klog("writeback: sync failed (error %d); retrying every %llu s\n", err,
-                 WRITEBACK_AGE_NS / 1000000000ull);
+                 (unsigned long long)(age_ns / 1000000000ull));
             reported = true;
         }
         if (vfs_dirty_since())
@@ -60,8 +61,9 @@ static void writeback_thread(void)
     }
 }
 
-int writeback_start(void)
+int writeback_start(uint64_t age)
 {
+    age_ns = age;
     writeback_timer.fire = writeback_fire;
     int err = proc_create_kernel_thread("writeback", writeback_thread);
     if (err)
