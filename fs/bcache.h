@@ -20,7 +20,7 @@
  *   bcache_set_dirty_hook(c, clock, hook, arg)
  *       clock() (ns) stamps the moment the cache goes from no dirty block
  *       to one (bcache_dirty_since); hook(arg) is called then, so the
- *       owner can schedule a write-back (fs/writeback.c).
+ *       owner can schedule a write-back (kernel/writeback.c).
  *   bcache_dirty_count(c), bcache_dirty_since(c)  (0: nothing dirty)
  *
  * Write-back classes (crash ordering, docs/disk.md): every dirty buffer
@@ -38,8 +38,8 @@
  * order first, so no single dirty block ever leaves out of order.
  *
  * Invariants: a block is in at most one buffer; ndirty counts the valid
- * dirty buffers and dirty_since != 0 exactly when ndirty > 0; a buffer with refcnt > 0 is
- * never evicted or reused; a dirty buffer is written before its memory is
+ * dirty buffers and dirty_since != 0 exactly when ndirty > 0; a buffer
+ * with refcnt > 0 is never evicted or reused; a dirty buffer is written before its memory is
  * reused; the LRU list holds every buffer, most recently released first.
  * Errors: -EIO from the device (the buffer stays dirty / is not cached),
  * -ENOMEM when every buffer is referenced, -EINVAL for a block past the end
