@@ -127,5 +127,12 @@ BENCH_PREREQS += $(DISK_IMG)
 bench: $(BUILD)/kernel.elf $(BENCH_PREREQS)
 	@$(PYTHON) tests/bench/bench.py
 
+# The long crash-consistency run (docs/disk.md, "Durability"): CRASH_RUNS
+# SIGKILLs at random moments of a file workload, each image judged.
+CRASH_RUNS ?= 20
+.PHONY: crashtest
+crashtest: $(BUILD)/kernel.elf $(DISK_IMG)
+	@$(PYTHON) tests/crash/crashtest.py --runs $(CRASH_RUNS)
+
 clean:
 	rm -rf $(BUILD)

@@ -4,10 +4,11 @@
  * Buffers live in one array carved from the caller's storage; a buffer is
  * found by block number through a hash table of chains and chosen for reuse
  * from the cold end of an LRU list, skipping referenced buffers. A dirty
- * victim is written before reuse, so a write reaches the disk on eviction or
- * at bcache_sync; either way the dirty blocks next to it on the disk go out
- * in the same device write (write_run), so streaming writes leave in big
- * requests too.
+ * victim is never written alone: eviction takes the coldest clean buffer,
+ * and when none is left it syncs the whole cache in write-back class order
+ * (bcache.h) first. Sync writes each dirty block together with the dirty
+ * blocks of the same class next to it on the disk in one device write
+ * (write_run), so streaming writes leave in big requests too.
  *
  * Read-ahead: the cache remembers the block that would continue the last
  * run of consecutive requests. A miss on exactly that block is taken as a
@@ -144,6 +145,18 @@ static void hash_insert(struct bcache *c, struct buf *b)
     *slot = b;
 }
 
+/* b's contents reached the device: it is clean now. */
+static void set_clean(struct bcache *c, struct buf *b)
+{
+    if (!b->dirty)
+        return;
+    KASSERT(c->ndirty > 0);
+    b->dirty = false;
+    b->fresh = false;
+    if (--c->ndirty == 0)
+        c->dirty_since = 0;
+}
+
 static int write_block(struct bcache *c, struct buf *b)
 {
     c->stats.dev_writes++;
@@ -152,18 +165,19 @@ static int write_block(struct bcache *c, struct buf *b)
     if (err)
         return -EIO;
     c->stats.blocks_written++;
-    b->dirty = false;
+    set_clean(c, b);
     return 0;
 }
 
-static struct buf *dirty_neighbour(struct bcache *c, uint64_t blockno)
+static struct buf *dirty_neighbour(struct bcache *c, uint64_t blockno, uint8_t order)
 {
     struct buf *n = hash_find(c, blockno);
-    return n && n->dirty ? n : NULL;
+    return n && n->dirty && n->order == order ? n : NULL;
 }
 
 /*
- * Writes b together with the dirty blocks adjacent to it on the disk, up to
+ * Writes b together with the dirty blocks of its class adjacent to it on
+ * the disk, up to
  * the staging area's size, in one device write (a streaming writer's blocks
  * then leave in large requests). Without a staging area, just b.
  */
@@ -173,10 +187,10 @@ static int write_run(struct bcache *c, struct buf *b)
     if (max < 2)
         return write_block(c, b);
     uint64_t first = b->blockno;
-    while (first > 0 && b->blockno - first + 1 < max && dirty_neighbour(c, first - 1))
+    while (first > 0 && b->blockno - first + 1 < max && dirty_neighbour(c, first - 1, b->order))
         first--;
     uint32_t count = 0;
-    while (count < max && dirty_neighbour(c, first + count))
+    while (count < max && dirty_neighbour(c, first + count, b->order))
         count++;
     if (count == 1)
         return write_block(c, b);
@@ -189,7 +203,7 @@ static int write_run(struct bcache *c, struct buf *b)
         return -EIO;
     c->stats.blocks_written += count;
     for (uint32_t i = 0; i < count; i++)
-        hash_find(c, first + i)->dirty = false;
+        set_clean(c, hash_find(c, first + i));
     return 0;
 }
 
@@ -200,28 +214,40 @@ static void forget(struct bcache *c, struct buf *b)
         hash_remove(c, b);
     b->valid = false;
     b->readahead = false;
+    b->fresh = false;
+}
+
+/* The least recently used unreferenced buffer that is clean (or any). */
+static struct buf *coldest_unreferenced(struct bcache *c, bool clean_only)
+{
+    for (struct buf *b = c->lru.lru_prev; b != &c->lru; b = b->lru_prev)
+        if (!b->refcnt && !(clean_only && b->dirty))
+            return b;
+    return NULL;
 }
 
 /*
- * The least recently used unreferenced buffer, made free (written back if
- * dirty, removed from the hash). *out = NULL when every buffer is referenced.
+ * The least recently used unreferenced clean buffer, made free (removed
+ * from the hash). When every unreferenced buffer is dirty, the whole cache
+ * is synced in class order first (never one block out of order).
+ * -ENOMEM when every buffer is referenced.
  */
 static int take_victim(struct bcache *c, struct buf **out)
 {
     *out = NULL;
-    for (struct buf *b = c->lru.lru_prev; b != &c->lru; b = b->lru_prev) {
-        if (b->refcnt)
-            continue;
-        if (b->dirty) {
-            int err = write_run(c, b);
-            if (err)
-                return err;
-        }
-        forget(c, b);
-        *out = b;
-        return 0;
+    struct buf *b = coldest_unreferenced(c, true);
+    if (!b) {
+        if (!coldest_unreferenced(c, false))
+            return -ENOMEM;
+        int err = bcache_sync(c);
+        if (err)
+            return err;
+        b = coldest_unreferenced(c, true);
+        KASSERT(b);
     }
-    return -ENOMEM;
+    forget(c, b);
+    *out = b;
+    return 0;
 }
 
 /*
@@ -245,8 +271,8 @@ static uint32_t take_clean_victims(struct bcache *c, struct buf **victims, uint3
 static void install(struct bcache *c, struct buf *b, uint64_t blockno)
 {
     b->blockno = blockno;
+    KASSERT(!b->dirty);
     b->valid = true;
-    b->dirty = false;
     b->readahead = false;
     b->refcnt = 1;
     hash_insert(c, b);
@@ -308,6 +334,14 @@ static int fill_with_readahead(struct bcache *c, struct buf *target, uint64_t bl
     return 0;
 }
 
+/* A newly allocated block: zeros, written with the data class (bcache.h). */
+static void make_fresh(struct bcache *c, struct buf *b)
+{
+    memset(b->data, 0, c->block_size);
+    b->fresh = true;
+    b->order = BCACHE_DATA;
+}
+
 static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
 {
     *out = NULL;
@@ -325,7 +359,7 @@ static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
             c->next_sequential = blockno + 1;
         b->refcnt++;
         if (zero)
-            memset(b->data, 0, c->block_size);
+            make_fresh(c, b);
         *out = b;
         return 0;
     }
@@ -334,9 +368,7 @@ static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
     int err = take_victim(c, &b);
     if (err)
         return err;
-    if (zero) {
-        memset(b->data, 0, c->block_size);
-    } else {
+    if (!zero) {
         /* Reserve the victim so read-ahead cannot pick it too. */
         b->refcnt = 1;
         err = fill_with_readahead(c, b, blockno, blockno == c->next_sequential);
@@ -345,6 +377,8 @@ static int get(struct bcache *c, uint64_t blockno, bool zero, struct buf **out)
             return err;
     }
     install(c, b, blockno);
+    if (zero)
+        make_fresh(c, b);
     *out = b;
     return 0;
 }
@@ -359,11 +393,47 @@ int bcache_get_zero(struct bcache *c, uint64_t blockno, struct buf **out)
     return get(c, blockno, true, out);
 }
 
+void bcache_mark_dirty_order(struct bcache *c, struct buf *b, enum bcache_order order)
+{
+    KASSERT(b->refcnt > 0 && b->valid && order < BCACHE_NORDERS);
+    if (b->fresh)
+        order = BCACHE_DATA;
+    if (b->dirty) {
+        if (order > b->order)
+            b->order = (uint8_t)order;
+        return;
+    }
+    b->dirty = true;
+    b->order = (uint8_t)order;
+    if (c->ndirty++ == 0) {
+        uint64_t t = c->clock ? c->clock() : 1;
+        c->dirty_since = t ? t : 1;
+        if (c->dirty_hook)
+            c->dirty_hook(c->dirty_hook_arg);
+    }
+}
+
 void bcache_mark_dirty(struct bcache *c, struct buf *b)
 {
-    (void)c;
-    KASSERT(b->refcnt > 0 && b->valid);
-    b->dirty = true;
+    bcache_mark_dirty_order(c, b, BCACHE_DATA);
+}
+
+void bcache_set_dirty_hook(struct bcache *c, uint64_t (*clock)(void),
+                           void (*hook)(void *arg), void *arg)
+{
+    c->clock = clock;
+    c->dirty_hook = hook;
+    c->dirty_hook_arg = arg;
+}
+
+uint32_t bcache_dirty_count(const struct bcache *c)
+{
+    return c->ndirty;
+}
+
+uint64_t bcache_dirty_since(const struct bcache *c)
+{
+    return c->dirty_since;
 }
 
 void bcache_release(struct bcache *c, struct buf *b)
@@ -375,15 +445,45 @@ void bcache_release(struct bcache *c, struct buf *b)
     }
 }
 
-int bcache_sync(struct bcache *c)
+/* Writes every dirty buffer of one class; how many were dirty in it. */
+static int write_class(struct bcache *c, uint8_t order, uint32_t *found)
 {
     int result = 0;
+    *found = 0;
     for (uint32_t i = 0; i < c->nbufs; i++) {
         struct buf *b = &c->bufs[i];
-        if (b->valid && b->dirty && write_run(c, b))
+        if (!b->valid || !b->dirty || b->order != order)
+            continue;
+        ++*found;
+        if (write_run(c, b))
             result = -EIO;
     }
-    if (c->dev->flush && c->dev->flush(c->dev))
-        result = -EIO;
     return result;
+}
+
+static int flush(struct bcache *c)
+{
+    return c->dev->flush && c->dev->flush(c->dev) ? -EIO : 0;
+}
+
+/*
+ * Class by class with a flush after each class that had blocks (a barrier:
+ * the device may reorder writes it holds). A failed class stops the sync,
+ * so nothing of a later class is ever on the disk before it.
+ */
+int bcache_sync(struct bcache *c)
+{
+    bool flushed = false;
+    for (uint8_t order = 0; order < BCACHE_NORDERS && c->ndirty; order++) {
+        uint32_t found;
+        int err = write_class(c, order, &found);
+        if (err)
+            return err;
+        if (found) {
+            if ((err = flush(c)))
+                return err;
+            flushed = true;
+        }
+    }
+    return flushed ? 0 : flush(c);
 }

@@ -26,6 +26,13 @@
  * flags, device nodes' numbers (mknod), ACLs and xattr contents.
  * ext2_mount leaves s_state alone; ext2_sync writes the free counts.
  *
+ * Crash ordering: changed blocks are tagged with the block cache's
+ * write-back classes (fs/bcache.h): inode tables BCACHE_INODE, existing
+ * directory blocks that gain, lose or change an entry BCACHE_DIRENT,
+ * everything else (data, indirect blocks, bitmaps, descriptors, superblock,
+ * a directory's fresh block) BCACHE_DATA; a sync writes them in that order
+ * (docs/disk.md explains what a crash can leave).
+ *
  * Corrupt metadata met during an operation (a block number outside the file
  * system, a malformed directory entry, a bitmap that disagrees with a free
  * count) is logged and returned as -EUCLEAN; nothing read from disk is
@@ -253,7 +260,7 @@ static int inode_write(struct ext2_fs *fs, uint32_t ino, const struct inode *in,
     for (int i = 0; i < 15; i++)
         wr32(p + 40 + 4 * i, in->block[i]);
     wr32(p + 104, in->file_acl);
-    bcache_mark_dirty(&fs->cache, b);
+    bcache_mark_dirty_order(&fs->cache, b, BCACHE_INODE);
     bcache_release(&fs->cache, b);
     return 0;
 }
@@ -1167,7 +1174,7 @@ static int add_entry(struct ext2_fs *fs, uint32_t dir, const char *name, size_t 
                     rec -= used;
                 }
                 dirent_fill(fs, p, ino, rec, name, len, type);
-                bcache_mark_dirty(&fs->cache, b);
+                bcache_mark_dirty_order(&fs->cache, b, BCACHE_DIRENT);
                 bcache_release(&fs->cache, b);
                 drop_index(&in);
                 in.mtime = in.ctime = now(fs);
@@ -1177,7 +1184,9 @@ static int add_entry(struct ext2_fs *fs, uint32_t dir, const char *name, size_t 
         }
         bcache_release(&fs->cache, b);
     }
-    /* No room: one more block holding just this entry. */
+    /* No room: one more block holding just this entry. Nothing on the disk
+     * points to it before the directory's inode does, so it is written with
+     * the data (BCACHE_DATA), ahead of that inode. */
     uint32_t goal, phys;
     if ((err = goal_for(fs, dir, &in, nblocks, &goal)))
         return err;
@@ -1205,7 +1214,7 @@ static int remove_entry(struct ext2_fs *fs, uint32_t dir, struct dirslot *s)
         wr16(p + s->prev_off + 4, (uint16_t)(rd16(p + s->prev_off + 4) + rd16(p + s->off + 4)));
     else
         wr32(p + s->off, 0);
-    bcache_mark_dirty(&fs->cache, s->b);
+    bcache_mark_dirty_order(&fs->cache, s->b, BCACHE_DIRENT);
     bcache_release(&fs->cache, s->b);
     struct inode in;
     int err = inode_read(fs, dir, &in);
@@ -1466,7 +1475,7 @@ static int set_dotdot(struct ext2_fs *fs, uint32_t ino, uint32_t new_parent)
     if ((err = find_entry(fs, ino, &in, "..", 2, &s)))
         return err == -ENOENT ? -EUCLEAN : err;
     wr32(s.b->data + s.off, new_parent);
-    bcache_mark_dirty(&fs->cache, s.b);
+    bcache_mark_dirty_order(&fs->cache, s.b, BCACHE_DIRENT);
     bcache_release(&fs->cache, s.b);
     drop_index(&in);
     in.ctime = now(fs);
@@ -1535,7 +1544,7 @@ int ext2_rename(struct ext2_fs *fs, uint32_t olddir, const char *oldname, size_t
         wr32(s.b->data + s.off, ino);
         if (fs->feature_incompat & INCOMPAT_FILETYPE)
             s.b->data[s.off + 7] = file_type_of(src.mode);
-        bcache_mark_dirty(&fs->cache, s.b);
+        bcache_mark_dirty_order(&fs->cache, s.b, BCACHE_DIRENT);
         bcache_release(&fs->cache, s.b);
         if ((err = drop_link(fs, victim, victim_dir)))
             return err;

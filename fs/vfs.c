@@ -97,6 +97,18 @@ int vfs_sync(void)
     return err;
 }
 
+void vfs_set_dirty_hook(uint64_t (*clock)(void), void (*hook)(void *arg), void *arg)
+{
+    sleeplock_acquire(&fs_lock);
+    bcache_set_dirty_hook(&rootfs.cache, clock, hook, arg);
+    sleeplock_release(&fs_lock);
+}
+
+uint64_t vfs_dirty_since(void)
+{
+    return have_root ? bcache_dirty_since(&rootfs.cache) : 0;
+}
+
 int dev_register(const struct device *dev)
 {
     if (ndevices == NDEVICE)

@@ -69,6 +69,11 @@ struct fdtable {
 int vfs_mount_root(struct blockdev *dev);
 bool vfs_have_root(void);
 int vfs_sync(void);
+/* The root cache's dirty-age tracking (fs/bcache.h): hook(arg) runs, under
+ * the file-system lock, when its first block becomes dirty; clock stamps
+ * that moment. vfs_dirty_since(): that stamp, 0 when nothing is dirty. */
+void vfs_set_dirty_hook(uint64_t (*clock)(void), void (*hook)(void *arg), void *arg);
+uint64_t vfs_dirty_since(void);
 int dev_register(const struct device *dev);
 
 int vfs_open(const char *path, int flags, uint32_t mode, struct file **out);

@@ -26,6 +26,7 @@
 #include "kernel/plic.h"
 #include "kernel/power.h"
 #include "kernel/proc.h"
+#include "kernel/writeback.h"
 #include "kernel/riscv.h"
 #include "kernel/kalloc.h"
 #include "kernel/kstack.h"
@@ -76,6 +77,23 @@ static void sync_on_shutdown(void)
     int err = vfs_sync();
     if (err)
         klog("vfs: sync before power-off failed (error %d)\n", err);
+}
+
+/* The bootarg writeback=SECONDS (1..WRITEBACK_AGE_MAX_S), else the default. */
+static uint64_t writeback_age_ns(void)
+{
+    char v[8];
+    if (!cmdline_get(platform.bootargs, "writeback", v, sizeof v))
+        return WRITEBACK_AGE_NS;
+    uint64_t s = 0;
+    for (const char *p = v; *p && s <= WRITEBACK_AGE_MAX_S; p++)
+        s = *p >= '0' && *p <= '9' ? s * 10 + (uint64_t)(*p - '0') : WRITEBACK_AGE_MAX_S + 1;
+    if (s == 0 || s > WRITEBACK_AGE_MAX_S) {
+        klog("writeback=%s: not 1..%d seconds; using the default\n", v, WRITEBACK_AGE_MAX_S);
+        return WRITEBACK_AGE_NS;
+    }
+    klog("writeback: changes reach the disk within %lu s\n", s);
+    return s * 1000000000ull;
 }
 
 static void run_bootargs(void)
@@ -145,6 +163,8 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     display_init();
     if (disk && vfs_mount_root(disk) == 0) {
         power_register_shutdown_hook(sync_on_shutdown);
+        if (writeback_start(writeback_age_ns()))
+            klog("writeback: cannot start; changes reach the disk only at sync\n");
         load_console_font();
     }
 

@@ -177,7 +177,8 @@ void scheduler(void)
 
 /* ---- creating processes --------------------------------------------------- */
 
-static struct proc *proc_alloc(void)
+/* A fresh slot; kernel threads get pid 0 (no user process can name them). */
+static struct proc *proc_alloc(bool user)
 {
     uint64_t flags = irq_save();
     struct proc *p = NULL;
@@ -186,7 +187,7 @@ static struct proc *proc_alloc(void)
             p = &proc_table[i];
             memset(p, 0, sizeof *p);
             p->state = PROC_EMBRYO;
-            p->pid = next_pid++;
+            p->pid = user ? next_pid++ : 0;
             break;
         }
     }
@@ -225,7 +226,7 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 static int spawn_process(const char *path, char *const argv[], char *const envp[],
                          const struct fdtable *files, const char *cwd, struct proc *parent)
 {
-    struct proc *p = proc_alloc();
+    struct proc *p = proc_alloc(true);
     if (!p)
         return -EAGAIN;
     int err = exec_image(p, path, argv, envp);
@@ -261,6 +262,30 @@ int proc_create_init(const char *path, const char *const argv[])
     return 0;
 }
 
+/* A kernel thread's first run: swtch "returns" here with interrupts off. */
+static void kernel_thread_entry(void)
+{
+    csr_set(sstatus, SSTATUS_SIE);
+    current->kernel_fn();
+    panic("kernel thread %s returned", current->task.name);
+}
+
+int proc_create_kernel_thread(const char *name, void (*fn)(void))
+{
+    struct proc *p = proc_alloc(false);
+    if (!p)
+        return -EAGAIN;
+    p->kernel_fn = fn;
+    p->pagetable = kernel_pagetable;
+    p->ctx.ra = (uint64_t)kernel_thread_entry;
+    p->ctx.sp = (uint64_t)p->tf; /* the unused trap frame stays above */
+    task_set_name(&p->task, name);
+    uint64_t flags = irq_save();
+    p->state = PROC_RUNNABLE;
+    irq_restore(flags);
+    return 0;
+}
+
 int proc_spawn(const char *path, char *const argv[], char *const envp[])
 {
     struct proc *p = current;
@@ -269,7 +294,7 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[])
 
 int proc_fork(void)
 {
-    struct proc *parent = current, *c = proc_alloc();
+    struct proc *parent = current, *c = proc_alloc(true);
     if (!c)
         return -EAGAIN;
     c->pagetable = vm_create();
@@ -379,7 +404,8 @@ int proc_kill(int pid, int sig)
     uint64_t flags = irq_save();
     for (int i = 0; i < NPROC; i++) {
         struct proc *q = &proc_table[i];
-        if (q->pid == pid && q->state != PROC_UNUSED && q->state != PROC_EMBRYO) {
+        if (q->pid == pid && q->state != PROC_UNUSED && q->state != PROC_EMBRYO &&
+            !q->kernel_fn) {
             if (sig)
                 signal_send(q, sig); /* nothing for a zombie */
             irq_restore(flags);
@@ -409,7 +435,7 @@ void proc_format_table(struct textbuf *tb)
     tb_printf(tb, "  PID  PPID STATE     UTIME  STIME  CPU(ms)  MEM(KiB) NAME\n");
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &proc_table[i];
-        if (p->state == PROC_UNUSED || p->state == PROC_EMBRYO)
+        if (p->state == PROC_UNUSED || p->state == PROC_EMBRYO || p->kernel_fn)
             continue;
         tb_printf(tb, "%5d %5d %-9s %5lu  %5lu  %7lu  %8lu %s\n", p->pid,
                   p->parent ? p->parent->pid : 0, proc_state_name(p->state), p->user_ticks,

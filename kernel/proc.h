@@ -15,6 +15,9 @@
  * (sleeplock). CPU time is accounted per process in ticks, split into user
  * and system time.
  *
+ * Kernel threads (proc_create_kernel_thread, e.g. the file system's
+ * write-back, kernel/writeback.c) are table entries without a user side.
+ *
  * Lifecycle: proc_create_init() makes pid 1 from /bin/init; fork shares the
  * address space copy-on-write (kernel/uvm.c); exec replaces it; exit frees
  * the address space and files at once and leaves a zombie with its status until the parent's wait4
@@ -80,6 +83,7 @@ struct proc {
     uint64_t user_ticks, sys_ticks; /* timer ticks that found it running */
     uint64_t cpu_ns;                /* exact time on the hart (switch to switch) */
     uint64_t start_ns;
+    void (*kernel_fn)(void);    /* a kernel thread's body; NULL for a process */
 };
 
 extern struct proc proc_table[NPROC];
@@ -96,6 +100,10 @@ int proc_sleep_until(uint64_t deadline_ns);
 uint64_t sched_idle_ns(void);
 
 int proc_fork(void);
+/* A kernel thread running fn() (which never returns) in kernel mode on its
+ * own stack with the kernel page table: pid 0, not listed by ps, not
+ * signalled by kill, never preempted (it runs until it sleeps). */
+int proc_create_kernel_thread(const char *name, void (*fn)(void));
 /* fork + exec in one: a child running path, sharing our descriptors. */
 int proc_spawn(const char *path, char *const argv[], char *const envp[]);
 __attribute__((noreturn)) void proc_exit(int wait_status);

@@ -349,3 +349,24 @@ long sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t
     struct file *f = get_fd(fd);
     return f ? vfs_ftruncate(f, len) : -EBADF;
 }
+
+/* Everything dirty to the disk, in crash-safe order, then a device flush. */
+long sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    return vfs_sync();
+}
+
+/* The file's data and metadata on the disk: the whole cache is synced (one
+ * ordered pass is cheaper than tracking which blocks are the file's).
+ * Pipes and devices have nothing to sync: -EINVAL, as on Linux. */
+long sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+    struct file *f = get_fd(fd);
+    if (!f)
+        return -EBADF;
+    if (f->kind != FILE_INODE)
+        return -EINVAL;
+    return vfs_sync();
+}

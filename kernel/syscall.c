@@ -29,6 +29,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_sigaction] = sys_sigaction, [SYS_sigprocmask] = sys_sigprocmask,
     [SYS_sigreturn] = sys_sigreturn, [SYS_alarm] = sys_alarm,
     [SYS_setitimer] = sys_setitimer, [SYS_getitimer] = sys_getitimer,
+    [SYS_sync] = sys_sync,           [SYS_fsync] = sys_fsync,
 };
 
 long syscall_dispatch(struct trap_frame *tf)

@@ -62,5 +62,7 @@ long sys_pipe(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_ioctl(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_ftruncate(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_truncate(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long sys_sync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long sys_fsync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 #endif

@@ -67,8 +67,11 @@
 #define SYS_setitimer      40
 #define SYS_getitimer      41
 #define SYS_sched_yield    42
+/* durability */
+#define SYS_sync           43
+#define SYS_fsync          44
 
-#define SYS_COUNT          43   /* one past the highest number */
+#define SYS_COUNT          45   /* one past the highest number */
 
 /* The largest errno a result can carry: -4095..-1 are errors. */
 #define SYSCALL_MAX_ERRNO  4095

@@ -1031,6 +1031,31 @@ static void test_file_lseek_read_write(void)
     CHECK_ERR(open("/tmp/ut_seek", O_RDONLY), ENOENT);
 }
 
+/* sync/fsync: results only (that they reach the disk is checked from
+ * outside, tests/e2e/test_persist.py). */
+static void test_sync_fsync(void)
+{
+    ensure_tmp();
+    int fd = open("/tmp/ut_fsync", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    CHECK(write(fd, "durable", 7) == 7);
+    CHECK(fsync(fd) == 0);
+    close(fd);
+    sync();
+    CHECK_ERR(fsync(fd), EBADF);        /* closed */
+    CHECK_ERR(fsync(-1), EBADF);
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    CHECK_ERR(fsync(fds[0]), EINVAL);   /* nothing to sync in a pipe */
+    close(fds[0]);
+    close(fds[1]);
+    int dir = open("/tmp", O_RDONLY);
+    CHECK(dir >= 0);
+    CHECK(fsync(dir) == 0);             /* a directory's entries */
+    close(dir);
+    CHECK(unlink("/tmp/ut_fsync") == 0);
+}
+
 static void test_open_flags(void)
 {
     ensure_tmp();
@@ -1862,6 +1887,7 @@ static const struct test tests[] = {
     { "spawn", test_spawn },
     { "many_children", test_many_children },
     { "process_table_full", test_process_table_full },
+    { "sync_fsync", test_sync_fsync },
     { "kill_child", test_kill_child },
     { "fpu_per_process", test_fpu_state_is_per_process },
     { "pipe_4mb", test_pipe_4mb },

@@ -1,7 +1,9 @@
 /*
  * tests/unit/test_bcache.c — the block cache (fs/bcache.c) over a memory
  * disk that counts its calls and can be told to fail: LRU eviction order,
- * reference counts, write-back on eviction and sync, read-ahead, errors.
+ * reference counts, write-back on eviction and sync, read-ahead, errors,
+ * write-back classes (their order and the flushes between them) and the
+ * dirty-age tracking the kernel's write-back timer relies on.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,7 +33,15 @@ struct memdisk {
     uint64_t sectors_read;
     bool fail_reads, fail_writes;
     int64_t fail_read_sector;       /* fail reads touching this sector (-1: none) */
+    int64_t log[512];               /* first block of each write; -1 per flush */
+    int nlog;
 };
+
+static void md_log(struct memdisk *m, int64_t what)
+{
+    if (m->nlog < (int)(sizeof m->log / sizeof m->log[0]))
+        m->log[m->nlog++] = what;
+}
 
 static int md_read(struct blockdev *d, uint64_t sector, void *buf, uint32_t n)
 {
@@ -54,6 +64,8 @@ static int md_write(struct blockdev *d, uint64_t sector, const void *buf, uint32
     m->writes++;
     if (m->fail_writes || sector + n > d->nsectors)
         return -EIO;
+    for (uint32_t i = 0; i < n; i += BS / 512)
+        md_log(m, (int64_t)((sector + i) / (BS / 512)));
     memcpy(m->data + sector * 512, buf, (size_t)n * 512);
     return 0;
 }
@@ -62,7 +74,10 @@ static int md_flush(struct blockdev *d)
 {
     struct memdisk *m = d->ctx;
     m->flushes++;
-    return m->fail_writes ? -EIO : 0;
+    if (m->fail_writes)
+        return -EIO;
+    md_log(m, -1);
+    return 0;
 }
 
 static struct memdisk md;
@@ -169,25 +184,172 @@ TEST(referenced_buffers_are_never_evicted)
     CHECK_EQ(touch(221), 0);
 }
 
+static void dirty_block(uint64_t blockno, uint8_t fill, enum bcache_order order)
+{
+    struct buf *b;
+    CHECK_EQ(bcache_get(&cache, blockno, &b), 0);
+    memset(b->data, fill, BS);
+    bcache_mark_dirty_order(&cache, b, order);
+    bcache_release(&cache, b);
+}
+
 TEST(dirty_written_on_eviction)
 {
     setup(8, 0);
     struct buf *b;
-    CHECK_EQ(bcache_get(&cache, 40, &b), 0);
-    memset(b->data, 0xAB, BS);
-    bcache_mark_dirty(&cache, b);
-    bcache_release(&cache, b);
+    dirty_block(40, 0xAB, BCACHE_DATA);
     CHECK_EQ(md.writes, 0);
     for (int i = 0; i < 7; i++)
         CHECK_EQ(touch(1000 + 5 * i), 0);
     CHECK_EQ(md.writes, 0);             /* 40 still cached */
-    CHECK_EQ(touch(2000), 0);           /* evicts 40: written back */
-    CHECK_EQ(md.writes, 1);
+    CHECK_EQ(touch(2000), 0);           /* evicts 1000, the coldest clean one */
+    CHECK_EQ(md.writes, 0);
+    CHECK_EQ(cache.ndirty, 1);
+    /* Dirty every unreferenced buffer: the next miss syncs them all. */
+    for (int i = 1; i < 7; i++)
+        dirty_block(1000 + 5 * (uint64_t)i, (uint8_t)i, BCACHE_DATA);
+    dirty_block(2000, 0x20, BCACHE_DATA);
+    CHECK_EQ(cache.ndirty, 8);
+    CHECK_EQ(touch(3000), 0);
+    CHECK_EQ(md.writes, 8);
+    CHECK_EQ(md.flushes, 1);
+    CHECK_EQ(cache.ndirty, 0);
     CHECK_EQ(md.data[40 * BS], 0xAB);
     CHECK_EQ(md.data[41 * BS - 1], 0xAB);
     CHECK_EQ(bcache_get(&cache, 40, &b), 0);    /* read back from the disk */
     CHECK_EQ(b->data[7], 0xAB);
     bcache_release(&cache, b);
+}
+
+/* Position of block blk's write in the log, or -1. */
+static int log_pos(int64_t blk)
+{
+    for (int i = 0; i < md.nlog; i++)
+        if (md.log[i] == blk)
+            return i;
+    return -1;
+}
+
+static int nth_flush(int n)
+{
+    for (int i = 0; i < md.nlog; i++)
+        if (md.log[i] == -1 && n-- == 0)
+            return i;
+    return -1;
+}
+
+TEST(sync_writes_classes_in_order_with_flushes_between)
+{
+    setup(32, 16);
+    /* Adjacent blocks of different classes, dirtied newest class first. */
+    dirty_block(502, 3, BCACHE_DIRENT);
+    dirty_block(501, 2, BCACHE_INODE);
+    dirty_block(500, 1, BCACHE_DATA);
+    dirty_block(503, 4, BCACHE_DATA);
+    dirty_block(700, 5, BCACHE_INODE);
+    /* A block marked again keeps the highest class it was given. */
+    dirty_block(800, 6, BCACHE_DIRENT);
+    dirty_block(800, 7, BCACHE_DATA);
+    CHECK_EQ(bcache_sync(&cache), 0);
+    CHECK_EQ(md.flushes, 3);
+    int f0 = nth_flush(0), f1 = nth_flush(1), f2 = nth_flush(2);
+    CHECK(log_pos(500) >= 0 && log_pos(500) < f0);
+    CHECK(log_pos(503) >= 0 && log_pos(503) < f0);
+    CHECK(log_pos(501) > f0 && log_pos(501) < f1);
+    CHECK(log_pos(700) > f0 && log_pos(700) < f1);
+    CHECK(log_pos(502) > f1 && log_pos(502) < f2);
+    CHECK(log_pos(800) > f1 && log_pos(800) < f2);
+    CHECK_EQ(md.data[800 * BS], 7);
+    CHECK_EQ(md.data[503 * BS], 4);
+    CHECK_EQ(cache.ndirty, 0);
+    /* Only data dirty: one class, one flush. */
+    dirty_block(900, 8, BCACHE_DATA);
+    CHECK_EQ(bcache_sync(&cache), 0);
+    CHECK_EQ(md.flushes, 4);
+}
+
+TEST(fresh_blocks_stay_data_until_written)
+{
+    setup(16, 0);
+    struct buf *b;
+    /* A block already dirty as a directory block is allocated afresh. */
+    dirty_block(600, 1, BCACHE_DIRENT);
+    CHECK_EQ(bcache_get_zero(&cache, 600, &b), 0);
+    CHECK_EQ(b->data[0], 0);
+    bcache_mark_dirty_order(&cache, b, BCACHE_DIRENT);
+    bcache_release(&cache, b);
+    /* A new block gets entries (DIRENT marks) after it was zeroed. */
+    CHECK_EQ(bcache_get_zero(&cache, 601, &b), 0);
+    bcache_mark_dirty(&cache, b);
+    bcache_release(&cache, b);
+    dirty_block(601, 2, BCACHE_DIRENT);
+    dirty_block(602, 3, BCACHE_INODE);
+    CHECK_EQ(bcache_sync(&cache), 0);
+    int f0 = nth_flush(0);
+    CHECK(log_pos(600) >= 0 && log_pos(600) < f0);
+    CHECK(log_pos(601) >= 0 && log_pos(601) < f0);
+    CHECK(log_pos(602) > f0);
+    /* Once written it is an ordinary block again. */
+    dirty_block(601, 4, BCACHE_DIRENT);
+    md.nlog = 0;
+    CHECK_EQ(bcache_sync(&cache), 0);
+    CHECK_EQ(md.nlog, 2);               /* the flush of class 0 is skipped */
+    CHECK_EQ(md.log[0], 601);
+}
+
+TEST(failed_class_stops_the_sync)
+{
+    setup(16, 0);
+    dirty_block(100, 1, BCACHE_DATA);
+    dirty_block(200, 2, BCACHE_INODE);
+    dirty_block(300, 3, BCACHE_DIRENT);
+    md.fail_writes = true;
+    CHECK_EQ(bcache_sync(&cache), -EIO);
+    CHECK_EQ(md.writes, 1);             /* only the data block was tried */
+    CHECK_EQ(cache.ndirty, 3);
+    md.fail_writes = false;
+    CHECK_EQ(bcache_sync(&cache), 0);
+    CHECK(log_pos(100) < log_pos(200) && log_pos(200) < log_pos(300));
+}
+
+static uint64_t fake_now;
+static int hook_calls;
+static uint64_t fake_clock(void) { return fake_now; }
+static void count_hook(void *arg) { (void)arg; hook_calls++; }
+
+TEST(dirty_age_tracks_the_oldest_unwritten_change)
+{
+    setup(16, 0);
+    fake_now = 0;
+    hook_calls = 0;
+    bcache_set_dirty_hook(&cache, fake_clock, count_hook, NULL);
+    CHECK_EQ(bcache_dirty_since(&cache), 0);
+    CHECK_EQ(bcache_dirty_count(&cache), 0);
+    fake_now = 5000;
+    dirty_block(10, 1, BCACHE_DATA);
+    CHECK_EQ(bcache_dirty_since(&cache), 5000);
+    CHECK_EQ(hook_calls, 1);
+    fake_now = 9000;
+    dirty_block(11, 1, BCACHE_INODE);   /* later changes keep the oldest stamp */
+    dirty_block(10, 2, BCACHE_DATA);
+    CHECK_EQ(bcache_dirty_since(&cache), 5000);
+    CHECK_EQ(bcache_dirty_count(&cache), 2);
+    CHECK_EQ(hook_calls, 1);
+    CHECK_EQ(bcache_sync(&cache), 0);
+    CHECK_EQ(bcache_dirty_since(&cache), 0);
+    CHECK_EQ(bcache_dirty_count(&cache), 0);
+    fake_now = 0;                       /* a clock reading 0 still counts as dirty */
+    dirty_block(12, 1, BCACHE_DATA);
+    CHECK(bcache_dirty_since(&cache) != 0);
+    CHECK_EQ(hook_calls, 2);
+    /* A failed write keeps the block dirty and the stamp. */
+    uint64_t since = bcache_dirty_since(&cache);
+    md.fail_writes = true;
+    CHECK_EQ(bcache_sync(&cache), -EIO);
+    CHECK_EQ(bcache_dirty_since(&cache), since);
+    CHECK_EQ(bcache_dirty_count(&cache), 1);
+    md.fail_writes = false;
+    bcache_set_dirty_hook(&cache, NULL, NULL, NULL);
 }
 
 TEST(sync_writes_dirty_once_and_flushes)
@@ -354,6 +516,10 @@ int main(void)
     RUN(referenced_buffers_are_never_evicted);
     RUN(dirty_written_on_eviction);
     RUN(sync_writes_dirty_once_and_flushes);
+    RUN(sync_writes_classes_in_order_with_flushes_between);
+    RUN(fresh_blocks_stay_data_until_written);
+    RUN(failed_class_stops_the_sync);
+    RUN(dirty_age_tracks_the_oldest_unwritten_change);
     RUN(readahead_sequential_reader);
     RUN(readahead_not_for_random_access);
     RUN(readahead_skips_dirty_and_cached_blocks);

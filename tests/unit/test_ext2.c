@@ -97,9 +97,30 @@ static int fd_read(struct blockdev *d, uint64_t sector, void *buf, uint32_t n)
     return got == (ssize_t)n * 512 ? 0 : -EIO;
 }
 
+/* While recording, writes go to this log instead of the image (the crash
+ * test replays every prefix of it). */
+struct logged_write {
+    uint64_t sector;
+    uint32_t n;
+    uint8_t *data;
+};
+static struct logged_write write_log[4096];
+static int write_log_len;
+static bool recording;
+
 static int fd_write(struct blockdev *d, uint64_t sector, const void *buf, uint32_t n)
 {
     struct filedev *f = d->ctx;
+    if (recording) {
+        if (write_log_len == (int)(sizeof write_log / sizeof write_log[0]))
+            return -EIO;
+        struct logged_write *w = &write_log[write_log_len++];
+        w->sector = sector;
+        w->n = n;
+        w->data = malloc((size_t)n * 512);
+        memcpy(w->data, buf, (size_t)n * 512);
+        return 0;
+    }
     ssize_t put = pwrite(f->fd, buf, (size_t)n * 512, (off_t)(sector * 512));
     return put == (ssize_t)n * 512 ? 0 : -EIO;
 }
@@ -722,6 +743,115 @@ TEST(debugfs_and_ext2_exchange_files)
     }
 }
 
+/* Creates name in dir with len bytes of stream seed. */
+static uint32_t put_file(uint32_t dir, const char *name, size_t len, uint64_t seed)
+{
+    uint32_t ino = 0;
+    CHECK_EQ(ext2_create(&fs, dir, name, strlen(name), 0644, &ino), 0);
+    uint8_t *b = malloc(len + 1);
+    fill(b, 0, len, seed);
+    CHECK_EQ(ext2_write(&fs, ino, 0, b, len), (int64_t)len);
+    free(b);
+    return ino;
+}
+
+/* The image after the first k logged writes, as crash.img. */
+static void replay_prefix(const char *base, const char *crash, int k)
+{
+    CHECK_EQ(sh("cp %s %s", base, crash), 0);
+    int fd = open(crash, O_RDWR);
+    CHECK(fd >= 0);
+    for (int i = 0; i < k; i++)
+        CHECK_EQ(pwrite(fd, write_log[i].data, (size_t)write_log[i].n * 512,
+                        (off_t)(write_log[i].sector * 512)),
+                 (ssize_t)write_log[i].n * 512);
+    close(fd);
+}
+
+/*
+ * Crash ordering (docs/disk.md, "Durability"): a batch of changes (new
+ * files and a directory, appends, an unlink of an old file) is synced with
+ * every device write logged; then the machine is "stopped" after each
+ * prefix of those writes. Every such image must be repaired by e2fsck -fy
+ * to a clean one without touching the files the batch did not change, and
+ * e2fsck must never find a directory entry naming an inode that was not
+ * written yet (the entry goes out after the inode) — except the name the
+ * batch unlinked — nor a directory inode whose block was not written yet
+ * (a cache writing blocks in buffer order does that here).
+ */
+TEST(crash_at_every_write_of_a_sync_is_repairable)
+{
+    char base[128], crash[128], report[160];
+    img_path(base, sizeof(base), "crash-base.img");
+    img_path(crash, sizeof(crash), "crash.img");
+    img_path(report, sizeof(report), "crash-fsck.log");
+    CHECK_EQ(mkimg(base, 1024, 4096, NULL), 0);
+    CHECK_EQ(mount_img(base, 256, false), 0);
+    uint32_t d;
+    CHECK_EQ(ext2_mkdir(&fs, EXT2_ROOT_INO, "d", 1, 0755, &d), 0);
+    put_file(EXT2_ROOT_INO, "keep1", 5000, 11);
+    put_file(d, "keep2", 70000, 12);    /* indirect block */
+    put_file(EXT2_ROOT_INO, "gone", 3000, 13);
+    uint32_t grow = put_file(d, "grow", 1500, 14);
+    uint32_t pad = put_file(EXT2_ROOT_INO, "pad", 100, 15);
+    CHECK_EQ(unmount_img(), 0);
+    CHECK_EQ(fsck_clean(base), 0);
+
+    CHECK_EQ(mount_img(base, 256, false), 0);
+    /* pad's inode-table block, where the next new inodes go, is cached
+     * before /d's directory block: a cache writing blocks in the order
+     * they sit in its buffers would write /d's new entry first. */
+    struct ext2_stat st;
+    CHECK_EQ(ext2_stat(&fs, pad, &st), 0);
+    put_file(d, "new2", 40000, 23);
+    uint32_t nd;
+    CHECK_EQ(ext2_mkdir(&fs, d, "nd", 2, 0755, &nd), 0);
+    put_file(nd, "x", 20000, 21);
+    put_file(EXT2_ROOT_INO, "new1", 900, 22);
+    uint8_t more[3000];
+    fill(more, 1500, sizeof more, 14);
+    CHECK_EQ(ext2_write(&fs, grow, 1500, more, sizeof more), (int64_t)sizeof more);
+    CHECK_EQ(ext2_unlink(&fs, EXT2_ROOT_INO, "gone", 4), 0);
+    put_file(EXT2_ROOT_INO, "new3", 12000, 24);
+    write_log_len = 0;
+    recording = true;
+    CHECK_EQ(ext2_sync(&fs), 0);
+    recording = false;
+    close(fdev.fd);
+    free(fdev.storage);
+    fdev.storage = NULL;
+    CHECK(write_log_len > 3);
+
+    int needed_repair = 0;
+    for (int k = 0; k <= write_log_len; k++) {
+        replay_prefix(base, crash, k);
+        int st = sh("e2fsck -fn %s >%s 2>&1", crash, report);
+        needed_repair += st != 0;
+        if (k == write_log_len)
+            CHECK_EQ(st, 0);
+        /* Only "gone" may be named by an entry whose inode is unused. */
+        CHECK_EQ(sh("grep 'deleted/unused inode' %s | grep -qv \"'gone'\"", report), 1);
+        /* A new directory's block goes out before its inode. */
+        CHECK_EQ(sh("grep -q 'directory corrupted' %s", report), 1);
+        CHECK(sh("e2fsck -fy %s >/dev/null 2>&1", crash) < 4);
+        CHECK_EQ(fsck_clean(crash), 0);
+        CHECK_EQ(mount_img(crash, 64, true), 0);
+        uint32_t ino;
+        CHECK_EQ(ext2_resolve(&fs, "/keep1", &ino), 0);
+        CHECK_EQ(compare_with(ino, 5000, 11, (size_t)-1), 0);
+        CHECK_EQ(ext2_resolve(&fs, "/d/keep2", &ino), 0);
+        CHECK_EQ(compare_with(ino, 70000, 12, (size_t)-1), 0);
+        close(fdev.fd);
+        free(fdev.storage);
+        fdev.storage = NULL;
+    }
+    printf("     %d device writes; %d of %d crash points needed e2fsck's repair\n",
+           write_log_len, needed_repair, write_log_len + 1);
+    for (int i = 0; i < write_log_len; i++)
+        free(write_log[i].data);
+    write_log_len = 0;
+}
+
 /* A tree made by mke2fs -d (sparse file included), directories then indexed
  * by e2fsck -D: read, modify, and e2fsck stays clean. */
 TEST(mke2fs_tree_and_htree_directories)
@@ -1171,6 +1301,7 @@ int main(void)
     RUN(debugfs_and_ext2_exchange_files);
     RUN(mke2fs_tree_and_htree_directories);
     RUN(links_and_symlinks);
+    RUN(crash_at_every_write_of_a_sync_is_repairable);
     RUN(built_disk_image_clip);
     RUN(random_ops_1k_blocks);
     RUN(random_ops_2k_blocks);

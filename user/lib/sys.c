@@ -205,6 +205,17 @@ int truncate(const char *path, off_t length)
     return (int)syscall_result(SYSCALL2(SYS_truncate, path, length));
 }
 
+void sync(void)
+{
+    /* POSIX sync() returns nothing; an I/O error stays in the kernel log. */
+    (void)SYSCALL0(SYS_sync);
+}
+
+int fsync(int fd)
+{
+    return (int)syscall_result(SYSCALL1(SYS_fsync, fd));
+}
+
 unsigned alarm(unsigned seconds)
 {
     return (unsigned)syscall_result(SYSCALL1(SYS_alarm, seconds));

@@ -25,6 +25,10 @@ int dup2(int fd, int to);
 int pipe(int fds[2]);
 int ftruncate(int fd, off_t length);
 int truncate(const char *path, off_t length);
+/* sync: every change on the disk (a device flush included); fsync: fd's
+ * file's data and metadata (this kernel syncs everything). */
+void sync(void);
+int fsync(int fd);
 int unlink(const char *path);
 int rmdir(const char *path);
 int chdir(const char *path);
