@@ -14,7 +14,10 @@
  * out the next period — silence, counted as an underrun, when the writer
  * fell behind. Closing drains what was written, then releases the stream.
  * The clock (AUDIO_GET_CLOCK) is pcm_clock_frames(): stream frames heard,
- * with the latency estimate subtracted (docs/audio.md).
+ * with the latency estimate subtracted (docs/audio.md). The estimate
+ * starts, at each open, at the bootarg audio_latency_ms=N (tools/run.py sets
+ * it for the host backend it chose; PCM_DEFAULT_LATENCY_NS without it);
+ * AUDIO_SET_LATENCY replaces it until close.
  *
  * Locking: stream state changes with interrupts disabled (completions come
  * from the interrupt handler); control requests to the device are made
@@ -25,9 +28,11 @@
 #include "audio/pcm_stream.h"
 #include "drivers/virtio/virtio_snd.h"
 #include "fs/vfs.h"
+#include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kalloc.h"
+#include "kernel/platform.h"
 #include "kernel/proc.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
@@ -49,7 +54,11 @@ static struct {
     bool open, configured, started;
     bool flushing;              /* completions only hand buffers back */
     uint64_t device_errors;
+    uint64_t latency_ns;        /* the estimate for this opener */
 } A;
+
+/* From the bootargs (audio_dev_init); each open starts with it. */
+static uint64_t boot_latency_ns = PCM_DEFAULT_LATENCY_NS;
 
 /* Hand periods to the device while there are free slots (irqs off). */
 static void pump(void)
@@ -125,6 +134,7 @@ static int configure(uint32_t rate, uint32_t channels)
     err = pcm_init(&A.pcm, A.ring, RING_BYTES, rate, channels, period_frames);
     if (err)
         return err;
+    A.latency_ns = pcm_set_latency_ns(&A.pcm, A.latency_ns);
     A.rate = rate;
     A.channels = channels;
     A.configured = true;
@@ -154,10 +164,9 @@ static int stop_playback(void)
 
 /* AUDIO_FLUSH: everything not yet heard is dropped. STOP, then RELEASE,
  * which makes the device hand back the periods it holds; then the stream is
- * set up again with the same format and latency estimate, clock at 0. */
+ * set up again (configure keeps format and latency estimate), clock at 0. */
 static int flush_stream(void)
 {
-    uint64_t latency = A.pcm.latency_ns;
     uint64_t flags = irq_save();
     A.flushing = true;
     irq_restore(flags);
@@ -179,8 +188,6 @@ static int flush_stream(void)
     }
     if (!err)
         err = configure(A.rate, A.channels);
-    if (!err)
-        pcm_set_latency_ns(&A.pcm, latency);
     return err;
 }
 
@@ -205,6 +212,7 @@ static int audio_open(struct file *f)
         return -EBUSY;
     A.configured = false;
     A.started = false;
+    A.latency_ns = boot_latency_ns;
     return 0;
 }
 
@@ -353,7 +361,7 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         return flush_stream();
     case AUDIO_SET_LATENCY:
         flags = irq_save();
-        pcm_set_latency_ns(&A.pcm, arg);
+        A.latency_ns = pcm_set_latency_ns(&A.pcm, arg);
         irq_restore(flags);
         return 0;
     default:
@@ -390,8 +398,25 @@ static const struct file_ops audio_ops = {
 };
 static const struct device dev_audio = { "audio", 0x0e03, &audio_ops, audio_open };
 
+/* The host's output latency as tools/run.py estimated it for its backend
+ * (bootarg audio_latency_ms=N, 0..1000). */
+static void latency_from_bootargs(void)
+{
+    const char *v;
+    size_t len;
+    uint64_t ms;
+    if (cmdline_get_uint(platform.bootargs, "audio_latency_ms", 1000, &ms)) {
+        boot_latency_ns = ms * 1000000ull;
+        klog("audio: latency estimate %lu ms (bootarg audio_latency_ms)\n", ms);
+    } else if (cmdline_find(platform.bootargs, "audio_latency_ms", &v, &len)) {
+        klog("audio: bootarg audio_latency_ms wants 0..1000; estimate stays %lu ms\n",
+             boot_latency_ns / 1000000);
+    }
+}
+
 void audio_dev_init(void)
 {
+    latency_from_bootargs();
     if (virtio_snd_init(period_done) == 0)
         dev_register(&dev_audio);
 }
