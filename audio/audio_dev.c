@@ -60,6 +60,19 @@ static struct {
 /* From the bootargs (audio_dev_init); each open starts with it. */
 static uint64_t boot_latency_ns = PCM_DEFAULT_LATENCY_NS;
 
+/* A drain waits the latency estimate (a mean) and this margin before STOP:
+ * QEMU's mixer still holds up to about one 10 ms audio-timer tick of the
+ * last completed period, and a STOP before it is written out cuts the end
+ * of the sound (tests/e2e/test_sound.py compares captures sample for
+ * sample). */
+#define DRAIN_MARGIN_NS 15000000ull
+
+/* After the last completion: until the sound has been heard (or a signal). */
+static int wait_heard(void)
+{
+    return proc_sleep_until(uptime_ns() + A.pcm.latency_ns + DRAIN_MARGIN_NS);
+}
+
 /* Hand periods to the device while there are free slots (irqs off). */
 static void pump(void)
 {
@@ -331,7 +344,7 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
          * the latency estimate too, so "drained" means "played". */
         int err = wait_drained();
         if (!err)
-            err = proc_sleep_until(uptime_ns() + A.pcm.latency_ns);
+            err = wait_heard();
         if (!err)
             err = stop_playback();
         return err;
@@ -380,7 +393,7 @@ static void audio_release(struct file *f)
             virtio_snd_start();
         }
         if (wait_drained() == 0)
-            proc_sleep_until(uptime_ns() + A.pcm.latency_ns);
+            wait_heard();
         stop_playback();
         virtio_snd_release();
         struct pcm_stats s = *pcm_stats(&A.pcm);
