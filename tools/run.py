@@ -365,19 +365,13 @@ QEMU_NOTHING_NEW = ("terminating on signal",
 
 
 class QemuLog:
-    """QEMU's stderr goes into a file next to `path` while it runs; what it
-    wrote is kept as `path` (an earlier run's file is replaced only then),
-    an empty file is removed."""
+    """QEMU's stderr goes into tmpdir/qemu.log while it runs; if it wrote
+    something worth reading, that is kept as `path` (replacing an earlier
+    run's log only then; a run killed outright leaves nothing but tmpdir)."""
 
-    def __init__(self, path):
-        self.path = path
-        try:
-            fd, self.tmp = tempfile.mkstemp(prefix=".qemu-", suffix=".log",
-                                            dir=os.path.dirname(path))
-        except OSError:
-            self.path = os.path.join(tempfile.gettempdir(), f"qemu-{os.getpid()}.log")
-            fd, self.tmp = tempfile.mkstemp(prefix=".qemu-", suffix=".log")
-        self.file = os.fdopen(fd, "wb")
+    def __init__(self, tmpdir, path):
+        self.tmp, self.path = os.path.join(tmpdir, "qemu.log"), path
+        self.file = open(self.tmp, "wb")
 
     def finish(self, status, stopped):
         """Say where QEMU's messages are; with its last lines when it failed
@@ -386,12 +380,8 @@ class QemuLog:
         with open(self.tmp, "rb") as f:
             lines = f.read().decode("utf-8", "replace").splitlines()
         if all(any(n in line for n in QEMU_NOTHING_NEW) for line in lines):
-            os.unlink(self.tmp)
             return
-        try:
-            os.replace(self.tmp, self.path)
-        except OSError:
-            self.path = self.tmp
+        self._keep()
         if status != 0 and not stopped:
             say(f"run.py: QEMU exited with status {status}; the end of its messages "
                 f"({self.path}):")
@@ -401,12 +391,21 @@ class QemuLog:
             say(f"run.py: QEMU's messages ({len(lines)} line{'s'[:len(lines) > 1]}): "
                 f"{self.path}")
 
-    def discard(self):
-        self.file.close()
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
+    def _keep(self):
+        """Copy to path atomically (parallel runs each leave a whole log)."""
+        for path in (self.path, os.path.join(tempfile.gettempdir(), f"qemu-{os.getpid()}.log")):
+            part = f"{path}.{os.getpid()}.part"
+            try:
+                shutil.copyfile(self.tmp, part)
+                os.replace(part, path)
+                self.path = path
+                return
+            except OSError:
+                try:
+                    os.unlink(part)
+                except OSError:
+                    pass
+        self.path = self.tmp
 
 
 class Terminal:
@@ -651,12 +650,11 @@ def run(args, tmpdir, signals):
     if signals.received:
         return 128 + signals.received[0]
 
-    log = QemuLog(os.path.join(os.path.dirname(os.path.abspath(args.kernel)), "qemu.log"))
+    log = QemuLog(tmpdir, os.path.join(os.path.dirname(os.path.abspath(args.kernel)), "qemu.log"))
     terminal = Terminal(args.serial == "stdio")
     try:
         proc = subprocess.Popen(cmd, stderr=log.file)
     except OSError as e:
-        log.discard()
         die(f"cannot start {QEMU}: {e}")
     pidfd = pidfd_of(proc)
     if recorder:
