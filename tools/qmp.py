@@ -27,6 +27,9 @@ class QMP:
         while True:
             try:
                 self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                # A server that stopped accepting (QEMU hung) makes connect
+                # block once its backlog is full: bounded, it raises OSError.
+                self.sock.settimeout(max(0.1, deadline - time.monotonic()))
                 self.sock.connect(path)
                 break
             except (FileNotFoundError, ConnectionRefusedError):
