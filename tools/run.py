@@ -624,21 +624,26 @@ def parse_args():
     return ap.parse_args()
 
 
+def make_recorder(args, tmpdir):
+    """The Recorder for --record (its sound: a WAV capture), or None."""
+    if not args.record:
+        return None
+    if not shutil.which("ffmpeg"):
+        die("--record needs ffmpeg (tools/deps.sh installs it)")
+    if args.display != "none":
+        die("--record runs headless: leave out --display")
+    if args.record_fps <= 0:
+        die("--record-fps must be positive")
+    wav = args.audio[4:] if args.audio.startswith("wav:") else os.path.join(tmpdir, "rec.wav")
+    args.audio = "wav:" + wav
+    return Recorder(os.path.join(tmpdir, "record.sock"), wav, tmpdir, args.record_fps)
+
+
 def run(args, tmpdir, signals):
     """Start QEMU, wait for it (or a signal, or the timeout), clean up;
     returns run.py's exit status."""
     control_qmp = None if args.dumpdtb else os.path.join(tmpdir, "control.sock")
-    recorder = None
-    if args.record:
-        if not shutil.which("ffmpeg"):
-            die("--record needs ffmpeg (tools/deps.sh installs it)")
-        if args.display != "none":
-            die("--record runs headless: leave out --display")
-        if args.record_fps <= 0:
-            die("--record-fps must be positive")
-        wav = args.audio[4:] if args.audio.startswith("wav:") else os.path.join(tmpdir, "rec.wav")
-        args.audio = "wav:" + wav
-        recorder = Recorder(os.path.join(tmpdir, "record.sock"), wav, tmpdir, args.record_fps)
+    recorder = make_recorder(args, tmpdir)
     cmd = build_command(args, control_qmp)
     if recorder:
         cmd += ["-qmp", f"unix:{recorder.qmp_path},server=on,wait=off"]
