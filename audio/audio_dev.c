@@ -14,7 +14,10 @@
  * out the next period — silence, counted as an underrun, when the writer
  * fell behind. Closing drains what was written, then releases the stream.
  * The clock (AUDIO_GET_CLOCK) is pcm_clock_frames(): stream frames heard,
- * with the latency estimate subtracted (docs/audio.md).
+ * with the latency estimate subtracted (docs/audio.md). The estimate
+ * starts, at each open, at the bootarg audio_latency_ms=N (tools/run.py sets
+ * it for the host backend it chose; PCM_DEFAULT_LATENCY_NS without it);
+ * AUDIO_SET_LATENCY replaces it until close.
  *
  * /dev/audio never stalls its users: when the device stops completing
  * periods (no audio backend on the host, a stopped sound server), the
@@ -48,10 +51,12 @@
 #include "audio/pcm_stream.h"
 #include "drivers/virtio/virtio_snd.h"
 #include "fs/vfs.h"
+#include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kalloc.h"
 #include "kernel/panic.h"
+#include "kernel/platform.h"
 #include "kernel/proc.h"
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
@@ -92,7 +97,24 @@ static struct {
     bool open, configured, started;
     bool releasing;             /* completions only hand buffers back */
     uint64_t device_errors;
+    uint64_t latency_ns;        /* the estimate for this opener */
 } A;
+
+/* From the bootargs (audio_dev_init); each open starts with it. */
+static uint64_t boot_latency_ns = PCM_DEFAULT_LATENCY_NS;
+
+/* A drain waits the latency estimate (a mean) and this margin before STOP:
+ * QEMU's mixer still holds up to about one 10 ms audio-timer tick of the
+ * last completed period, and a STOP before it is written out cuts the end
+ * of the sound (tests/e2e/test_sound.py compares captures sample for
+ * sample). */
+#define DRAIN_MARGIN_NS 15000000ull
+
+/* After the last completion: until the sound has been heard (or a signal). */
+static int wait_heard(void)
+{
+    return proc_sleep_until(uptime_ns() + A.pcm.latency_ns + DRAIN_MARGIN_NS);
+}
 
 static void check_invariants(void)
 {
@@ -276,6 +298,7 @@ static int configure(uint32_t rate, uint32_t channels)
     err = pcm_init(&A.pcm, A.ring, RING_BYTES, rate, channels, period_frames);
     if (err)
         return err;
+    A.latency_ns = pcm_set_latency_ns(&A.pcm, A.latency_ns);
     uint64_t flags = irq_save();
     pacer_set_format(&A.pacer, rate, period_frames);
     A.timed_periods = 0;
@@ -357,16 +380,13 @@ static int release_stream(void)
 }
 
 /* AUDIO_FLUSH: everything not yet heard is dropped (release_stream); the
- * stream is set up again with the same format and latency estimate, clock
- * at 0. */
+ * stream is set up again (configure keeps format and latency estimate),
+ * clock at 0. */
 static int flush_stream(void)
 {
-    uint64_t latency = A.pcm.latency_ns;
     int err = release_stream();
     if (!err)
         err = configure(A.rate, A.channels);
-    if (!err)
-        pcm_set_latency_ns(&A.pcm, latency);
     return err;
 }
 
@@ -390,6 +410,7 @@ static int audio_open(struct file *f)
         return -EBUSY;
     A.configured = false;
     A.started = false;
+    A.latency_ns = boot_latency_ns;
     return 0;
 }
 
@@ -527,7 +548,7 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
          * the latency estimate too, so "drained" means "played". */
         int err = wait_drained();
         if (!err)
-            err = proc_sleep_until(uptime_ns() + A.pcm.latency_ns);
+            err = wait_heard();
         if (!err)
             err = stop_playback();
         return err;
@@ -546,7 +567,7 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         return flush_stream();
     case AUDIO_SET_LATENCY:
         flags = irq_save();
-        pcm_set_latency_ns(&A.pcm, arg);
+        A.latency_ns = pcm_set_latency_ns(&A.pcm, arg);
         irq_restore(flags);
         return 0;
     default:
@@ -561,7 +582,7 @@ static void audio_release(struct file *f)
         if (pcm_get_state(&A.pcm) == PCM_PAUSED)
             resume_playback();
         if (wait_drained() == 0)
-            proc_sleep_until(uptime_ns() + A.pcm.latency_ns);
+            wait_heard();
         struct pcm_stats s = *pcm_stats(&A.pcm);
         klog("audio: closed: %lu bytes played in %lu periods, %lu underruns%s\n",
              s.bytes_written, s.periods_completed, s.underruns,
@@ -579,8 +600,25 @@ static const struct file_ops audio_ops = {
 };
 static const struct device dev_audio = { "audio", 0x0e03, &audio_ops, audio_open };
 
+/* The host's output latency as tools/run.py estimated it for its backend
+ * (bootarg audio_latency_ms=N, 0..1000). */
+static void latency_from_bootargs(void)
+{
+    const char *v;
+    size_t len;
+    uint64_t ms;
+    if (cmdline_get_uint(platform.bootargs, "audio_latency_ms", 1000, &ms)) {
+        boot_latency_ns = ms * 1000000ull;
+        klog("audio: latency estimate %lu ms (bootarg audio_latency_ms)\n", ms);
+    } else if (cmdline_find(platform.bootargs, "audio_latency_ms", &v, &len)) {
+        klog("audio: bootarg audio_latency_ms wants 0..1000; estimate stays %lu ms\n",
+             boot_latency_ns / 1000000);
+    }
+}
+
 void audio_dev_init(void)
 {
+    latency_from_bootargs();
     pacer_init(&A.pacer, 44100, pcm_period_frames_for_ms(44100, PCM_DEFAULT_PERIOD_MS),
                START_STALL_MS * 1000000ULL, STALL_MS * 1000000ULL);
     A.watchdog.fire = watchdog_fired;

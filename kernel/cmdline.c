@@ -60,3 +60,21 @@ bool cmdline_get(const char *line, const char *key, char *out, size_t outsize)
     out[len] = '\0';
     return true;
 }
+
+bool cmdline_get_uint(const char *line, const char *key, uint64_t max, uint64_t *out)
+{
+    const char *v;
+    size_t len;
+    if (!cmdline_find(line, key, &v, &len) || len == 0)
+        return false;
+    uint64_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9' || n > max / 10)
+            return false;
+        n = n * 10 + (uint64_t)(v[i] - '0');
+    }
+    if (n > max)
+        return false;
+    *out = n;
+    return true;
+}

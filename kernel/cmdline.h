@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Finds `key`. On success *value points at its value inside `line` (the empty
  * string's position for a bare "key") and *len is the value's length. */
@@ -19,5 +20,9 @@ bool cmdline_find(const char *line, const char *key, const char **value, size_t 
 /* Copies the value of `key` into out (NUL-terminated). False when the key is
  * absent or the value does not fit (never truncates silently). */
 bool cmdline_get(const char *line, const char *key, char *out, size_t outsize);
+
+/* The value of `key` as a decimal number 0..max into *out. False when the
+ * key is absent or its value is not all digits or exceeds max (*out kept). */
+bool cmdline_get_uint(const char *line, const char *key, uint64_t max, uint64_t *out);
 
 #endif

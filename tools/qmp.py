@@ -9,6 +9,7 @@ harness (screendumps, key presses). Standard library only.
 
 command() returns the "return" member of the reply, raises QMPError for an
 "error" reply; asynchronous events that arrive meanwhile are kept in .events.
+A reply slower than io_timeout seconds raises OSError (socket.timeout).
 """
 import json
 import os
@@ -21,11 +22,14 @@ class QMPError(Exception):
 
 
 class QMP:
-    def __init__(self, path, connect_timeout=10.0):
+    def __init__(self, path, connect_timeout=10.0, io_timeout=30.0):
         deadline = time.monotonic() + connect_timeout
         while True:
             try:
                 self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                # A server that stopped accepting (QEMU hung) makes connect
+                # block once its backlog is full: bounded, it raises OSError.
+                self.sock.settimeout(max(0.1, deadline - time.monotonic()))
                 self.sock.connect(path)
                 break
             except (FileNotFoundError, ConnectionRefusedError):
@@ -33,7 +37,7 @@ class QMP:
                 if time.monotonic() > deadline:
                     raise QMPError(f"no QMP server at {path}")
                 time.sleep(0.05)
-        self.sock.settimeout(30)
+        self.sock.settimeout(io_timeout)
         self.buf = b""
         self.events = []
         greeting = self._read_message()

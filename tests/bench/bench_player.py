@@ -69,7 +69,7 @@ def main():
         subprocess.run(["debugfs", "-w", "-R", f"write {clip} /media/long.bav", img],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cap = os.path.join(tmp, "cap.wav")
-        with Machine(cmd="player --stats --loop --latency-ms 5 /media/long.bav", disk=img,
+        with Machine(cmd="player --stats --loop /media/long.bav", disk=img,
                      audio=f"wav:{cap}", audio_rate=RATE, qmp=True,
                      timeout=SECONDS + 120) as m:
             m.expect(r"player: audio", timeout=60)

@@ -166,6 +166,14 @@ class Machine:
                                                for q in qcodes_for(ch)], **{"hold-time": hold_ms})
 
     def kill(self):
+        """SIGTERM first (run.py then stops QEMU and removes its temporary
+        files within a second or so), SIGKILL to the group if that fails."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:

@@ -37,10 +37,34 @@ TEST(no_silent_truncation)
     CHECK_STR(small, "123");
 }
 
+TEST(unsigned_numbers)
+{
+    uint64_t v = 7;
+    CHECK(cmdline_get_uint("audio_latency_ms=55 x", "audio_latency_ms", 1000, &v));
+    CHECK_EQ(v, 55);
+    CHECK(cmdline_get_uint("n=0", "n", 1000, &v));
+    CHECK_EQ(v, 0);
+    CHECK(cmdline_get_uint("n=1000", "n", 1000, &v));
+    CHECK_EQ(v, 1000);
+    v = 7;
+    CHECK(!cmdline_get_uint("n=1001", "n", 1000, &v));      /* over max */
+    CHECK(!cmdline_get_uint("n=99999999999999999999999", "n", 1000, &v));
+    CHECK(!cmdline_get_uint("n=5ms", "n", 1000, &v));       /* not all digits */
+    CHECK(!cmdline_get_uint("n=-5", "n", 1000, &v));
+    CHECK(!cmdline_get_uint("n= 5", "n", 1000, &v));        /* empty value */
+    CHECK(!cmdline_get_uint("n", "n", 1000, &v));
+    CHECK(!cmdline_get_uint("m=5", "n", 1000, &v));         /* absent */
+    CHECK_EQ(v, 7);                                         /* kept on failure */
+    /* The first occurrence wins (run.py puts --append's words first). */
+    CHECK(cmdline_get_uint("n=30 n=5", "n", 1000, &v));
+    CHECK_EQ(v, 30);
+}
+
 int main(void)
 {
     RUN(flags_and_values);
     RUN(cmd_takes_rest_of_line);
     RUN(no_silent_truncation);
+    RUN(unsigned_numbers);
     return check_summary();
 }

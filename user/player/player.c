@@ -11,10 +11,11 @@
  * status 0 after playing (or q), 1 with one line "player: FILE: why" on a
  * missing, truncated or corrupt clip or a device error, 2 on bad usage.
  * --stats prints the playback statistics, the last line of them
- * "player-stats: key=value ..." for tests (docs/player.md). --latency-ms
- * sets /dev/audio's latency estimate (AUDIO_SET_LATENCY): the time from a
- * period's completion to its being heard, which depends on the host backend
- * (~5 ms for QEMU's wav capture, 20 ms, the default, for PulseAudio).
+ * "player-stats: key=value ..." for tests (docs/player.md). The audio
+ * clock's latency estimate (the time from a period's completion to its being
+ * heard, which depends on the host backend) is /dev/audio's, which the
+ * kernel takes from tools/run.py (bootarg audio_latency_ms); --latency-ms
+ * overrides it (AUDIO_SET_LATENCY).
  *
  * Invariants (docs/player.md explains the design):
  *  - One timeline, in ticks of the audio rate (48000 without audio):
@@ -243,6 +244,7 @@ static struct {
     uint64_t mono_start_ns, mono_paused_ns, pause_began_ns;
     uint64_t underruns_before;    /* of earlier runs (a seek reopens) */
     bool said_silent;             /* "plays without sound" was printed */
+    uint64_t latency_ns;          /* the clock's latency estimate in use */
 } audio;
 
 static struct slot *slot_for(uint64_t seq)
@@ -475,6 +477,9 @@ static void audio_open(void)
     }
     if (opt.latency_ms >= 0)
         ioctl(fd, AUDIO_SET_LATENCY, (void *)(uintptr_t)(opt.latency_ms * 1000000));
+    struct audio_clock c;
+    if (ioctl(fd, AUDIO_GET_CLOCK, &c) == 0)
+        audio.latency_ns = c.latency_ns;
     audio.fd = fd;
 }
 
@@ -654,12 +659,13 @@ static void print_stats(void)
            (unsigned long long)(rstats.max_piece_ns / 1000));
     printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
            "av_max_us=%lld underruns=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
-           "scale=%s x=%u y=%u\n",
+           "scale=%s x=%u y=%u latency_us=%llu\n",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
            (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
            (unsigned long long)underruns, (unsigned long long)own_pm, (unsigned long long)wake_pm,
            (unsigned long long)guest_pm, (long long)first_ms,
-           (unsigned long long)st.stalls, scale_text(), screen.x, screen.y);
+           (unsigned long long)st.stalls, scale_text(), screen.x, screen.y,
+           (unsigned long long)(audio.fd >= 0 ? audio.latency_ns / 1000 : 0));
 }
 
 /* ---- video ---------------------------------------------------------------- */
@@ -959,8 +965,9 @@ int main(int argc, char **argv)
     printf("%s at (%u,%u)\n", scale_text(), screen.x, screen.y);
     audio_open();
     if (clip.has_audio && audio.fd >= 0) {
-        printf("player: audio %u Hz, %u channels; keys: space pause, left/right seek, q quit\n",
-               clip.h.audio_rate, clip.h.audio_channels);
+        printf("player: audio %u Hz, %u channels, latency estimate %llu ms; "
+               "keys: space pause, left/right seek, q quit\n", clip.h.audio_rate,
+               clip.h.audio_channels, (unsigned long long)(audio.latency_ns / 1000000));
     } else {
         printf("player: no sound (%s); keys: space pause, left/right seek, q quit\n",
                !clip.has_audio ? "the clip has none" : "monotonic clock");
