@@ -602,6 +602,9 @@ def parse_args():
                     help="auto (the host's sound server or card, said in one line), none or "
                          "wav:PATH (default none); audiodev:SPEC passes a QEMU -audiodev "
                          "spec as is (tests)")
+    ap.add_argument("--qemu-log", metavar="PATH",
+                    help="where QEMU's own messages are kept when it wrote any "
+                         "(default: qemu.log next to the kernel)")
     ap.add_argument("--audio-rate", type=int, default=44100,
                     help="host-side sample rate in Hz (default 44100); a WAV capture "
                          "is bit-exact only when it equals the rate the guest plays")
@@ -661,7 +664,8 @@ def run(args, tmpdir, signals):
     if signals.received:
         return 128 + signals.received[0]
 
-    log = QemuLog(tmpdir, os.path.join(os.path.dirname(os.path.abspath(args.kernel)), "qemu.log"))
+    log = QemuLog(tmpdir, args.qemu_log or
+                  os.path.join(os.path.dirname(os.path.abspath(args.kernel)), "qemu.log"))
     terminal = Terminal(args.serial == "stdio")
     try:
         proc = subprocess.Popen(cmd, stderr=log.file)
