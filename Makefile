@@ -8,6 +8,11 @@
 #   make debug      boot halted, waiting for gdb (see README)
 #   make bench      print the benchmark table
 #   make clean      remove build/
+#   make toolchain  print the compiler this make uses
+#
+# Variables: LLVM=1 builds with clang and lld instead of GCC; CROSS=PREFIX-
+# names the GCC; BUILD=DIR puts everything in DIR instead (the tests follow,
+# through BADAPPLE_BUILD), e.g. make test LLVM=1 BUILD=build-llvm.
 #
 # A missing tool (cross compiler, QEMU, ffmpeg, e2fsprogs) makes the first
 # target run tools/deps.sh, which installs it.
