@@ -125,11 +125,6 @@ case "$family" in
 esac
 
 # ---- APT systems -----------------------------------------------------------------
-SUDO=""
-if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || die "not root and sudo is not installed"
-    SUDO="sudo"
-fi
 export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-y -q -o Dpkg::Use-Pty=0 --no-install-recommends)
 
@@ -179,6 +174,11 @@ if [ ${#missing[@]} -eq 0 ] && qemu_installed_ok && [ "$DRY_RUN" = 0 ]; then
     exit 0
 fi
 
+SUDO=""
+if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || die "not root and sudo is not installed"
+    SUDO="sudo"
+fi
 run() { if [ "$DRY_RUN" = 1 ]; then plan "$*"; else "$@"; fi; }
 apt_update() {
     if [ "$DRY_RUN" = 1 ]; then plan "apt-get update"; return; fi
