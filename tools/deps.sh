@@ -41,6 +41,8 @@ clang lld llvm libclang-rt-dev
 gcc make python3
 ffmpeg e2fsprogs bsdextrautils console-setup-linux
 device-tree-compiler gdb-multiarch opensbi"
+# Only make fuzz (libclang-rt-dev) and make debug (gdb-multiarch) need these.
+OPTIONAL_PKGS="libclang-rt-dev gdb-multiarch"
 # QEMU: qemu-system-riscv where the archive splits QEMU per architecture
 # (Debian 13, bookworm-backports), else qemu-system-misc; qemu-system-gui
 # has the window and the sound backends.
@@ -220,6 +222,16 @@ say "packages: $(echo $APT_PKGS) $qpkg $QEMU_GUI_PKG"
 target=()
 case "$qemu_suite" in *-backports) target=(-t "$qemu_suite") ;; esac
 
+# A package this archive lacks: the optional ones (make fuzz, make debug)
+# are left out, saying so; any other stops here.
+available=()
+for p in "${missing[@]}"; do
+    if known "$p"; then available+=("$p")
+    elif [[ " $OPTIONAL_PKGS " == *" $p "* ]]; then say "not in this archive, skipped: $p"
+    else die "package $p is not in this system's archive (apt-get update? universe enabled?)"
+    fi
+done
+missing=("${available[@]}")
 [ "$DRY_RUN" = 0 ] || say "missing here: ${missing[*]:-none}"
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing: ${missing[*]}"
