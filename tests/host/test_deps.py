@@ -259,8 +259,11 @@ def make_toolchain(names, *args):
             with open(path, "w") as f:
                 f.write("#!/bin/sh\nexit 1\n")
             os.chmod(path, 0o755)
+        # Not the variables of a make this runs under (make test LLVM=1).
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
         p = subprocess.run([shutil.which("make"), "-s", "-C", ROOT, "toolchain", *args],
-                           env=dict(os.environ, PATH=tmp), stdout=subprocess.PIPE,
+                           env=dict(env, PATH=tmp), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=60)
         assert p.returncode == 0, p.stdout
         return dict(l.split("=", 1) for l in p.stdout.splitlines() if "=" in l)
