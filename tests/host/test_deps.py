@@ -259,9 +259,10 @@ def make_toolchain(names, *args):
             with open(path, "w") as f:
                 f.write("#!/bin/sh\nexit 1\n")
             os.chmod(path, 0o755)
-        # Not the variables of a make this runs under (make test LLVM=1).
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+        # Not the variables of a make this runs under (make test LLVM=1
+        # exports LLVM and BUILD, and passes them on in MAKEFLAGS).
+        env = {k: v for k, v in os.environ.items() if k not in (
+            "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "LLVM", "CROSS", "BUILD")}
         p = subprocess.run([shutil.which("make"), "-s", "-C", ROOT, "toolchain", *args],
                            env=dict(env, PATH=tmp), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=60)
