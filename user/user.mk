@@ -17,8 +17,9 @@
 #
 # Code is rv64gc/lp64d: user programs may use the FPU, so the kernel must
 # enable sstatus.FS for user mode and save the f registers on a switch.
-# Linked with user/user.ld (layout there) and libgcc, whose default
-# multilib in Debian's riscv64-unknown-elf-gcc is rv64imafdc/lp64d.
+# Linked with user/user.ld (layout there) and, with GCC, libgcc, whose
+# default multilib in Debian's riscv64-unknown-elf-gcc is rv64imafdc/lp64d
+# (with LLVM=1, no runtime library: see ULIBGCC below).
 # Sections per function plus --gc-sections keep unused libc code out.
 
 USER_PROGRAMS += hello
