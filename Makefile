@@ -8,32 +8,74 @@
 #   make debug      boot halted, waiting for gdb (see README)
 #   make bench      print the benchmark table
 #   make clean      remove build/
+#   make toolchain  print the compiler this make uses
+#
+# Variables: LLVM=1 builds with clang and lld instead of GCC; CROSS=PREFIX-
+# names the GCC; BUILD=DIR puts everything in DIR instead (the tests follow,
+# through BADAPPLE_BUILD), e.g. make test LLVM=1 BUILD=build-llvm.
 #
 # A missing tool (cross compiler, QEMU, ffmpeg, e2fsprogs) makes the first
 # target run tools/deps.sh, which installs it.
 
 .DEFAULT_GOAL := all
 BUILD  := build
-CROSS  ?= riscv64-unknown-elf-
-KCC    := $(CROSS)gcc
-KNM    := $(CROSS)nm
 PYTHON ?= python3
 HOSTCC ?= gcc
+
+# The RISC-V compiler. GCC by default: CROSS=PREFIX names it, else the first
+# of the prefixes systems ship it under that is on PATH (Debian/Ubuntu's
+# bare-metal riscv64-unknown-elf-, Arch's and Homebrew's riscv64-elf-,
+# Fedora's (and Debian's) Linux-targeted riscv64-linux-gnu-, which builds
+# freestanding code as well). LLVM=1 builds with clang, lld and the LLVM
+# binutils instead (LLVM=-19 picks clang-19, ld.lld-19...; as in Linux).
+CROSS_PREFIXES := riscv64-unknown-elf- riscv64-elf- riscv64-linux-gnu-
+on_path = $(firstword $(wildcard $(addsuffix /$(1),$(subst :, ,$(PATH)))))
+ifeq ($(origin CROSS),undefined)
+CROSS := $(firstword $(foreach p,$(CROSS_PREFIXES),$(if $(call on_path,$(p)gcc),$(p))) \
+	riscv64-unknown-elf-)
+endif
+ifneq ($(filter-out 0,$(LLVM)),)
+LLVM_SUFFIX := $(filter -%,$(LLVM))
+KCC    := clang$(LLVM_SUFFIX) --target=riscv64-unknown-elf
+KNM    := llvm-nm$(LLVM_SUFFIX)
+KAR    := llvm-ar$(LLVM_SUFFIX)
+KTOOLS := clang$(LLVM_SUFFIX) ld.lld$(LLVM_SUFFIX) $(KNM) $(KAR)
+else
+KCC    := $(CROSS)gcc
+KNM    := $(CROSS)nm
+KAR    := $(CROSS)ar
+KTOOLS := $(KCC) $(KNM) $(KAR)
+endif
+
+# What differs between the two compilers. GCC names the CSR and fence.i
+# extensions in -march (zicsr, zifencei); clang 14 rejects those names (it
+# counts both as part of I), so clang gets them only if it accepts them.
+# GCC turns byte loops into memset/memcpy calls unless told not to (the
+# kernel's own memset would call itself); clang does not under -fno-builtin.
+ifneq ($(filter-out 0,$(LLVM)),)
+KARCH := rv64imac$(if $(shell $(KCC) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+	-c -x c /dev/null -o /dev/null 2>/dev/null && echo y),_zicsr_zifencei)
+NO_LOOP_TO_CALL :=
+KLD := -fuse-ld=lld
+else
+KARCH := rv64imac_zicsr_zifencei
+NO_LOOP_TO_CALL := -fno-tree-loop-distribute-patterns
+KLD :=
+endif
 
 # The kernel: freestanding RV64 (no FP registers in the kernel, so traps need
 # not save them), frame pointers kept for the panic backtrace, no linker
 # relaxation so the two-pass symbol-table link cannot move code (kernel.mk).
 KCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
-	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+	-mcmodel=medany -march=$(KARCH) -mabi=lp64 \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-pie -mno-relax \
-	-fno-tree-loop-distribute-patterns \
-	-Wall -Wextra -Werror -I. -MMD -MP
+	$(NO_LOOP_TO_CALL) -Wall -Wextra -Werror -I. -MMD -MP
 # DEBUG=1 (the default) poisons freed heap memory and checks it on reuse.
 DEBUG ?= 1
 ifeq ($(DEBUG),1)
 KCFLAGS += -DKHEAP_DEBUG
 endif
-KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,-z,max-page-size=4096 \
+KLDFLAGS := $(KLD) -nostdlib -static -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none
 
 # Host code (unit tests, host tools): the same pure sources under sanitizers.
@@ -41,10 +83,18 @@ HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -MMD -MP
 
-NEEDED_TOOLS := $(KCC) qemu-system-riscv64 ffmpeg mke2fs e2fsck debugfs $(PYTHON) $(HOSTCC) dtc
+NEEDED_TOOLS := $(KTOOLS) qemu-system-riscv64 ffmpeg ffprobe mke2fs e2fsck debugfs dumpe2fs \
+	hexdump $(PYTHON) $(HOSTCC) dtc
 
-.PHONY: all clean test unit e2e demo debug bench deps
+# The tests read the build they check from here (tests/harness: BUILD).
+export BADAPPLE_BUILD := $(BUILD)
+
+.PHONY: all clean test unit e2e demo debug bench deps toolchain
 all: $(BUILD)/kernel.elf $(BUILD)/hdd.dsk
+
+# The compiler and tools this make would use (tests/host/test_deps.py).
+toolchain:
+	@echo "CROSS=$(CROSS)"; echo "KCC=$(KCC)"; echo "KNM=$(KNM)"; echo "KAR=$(KAR)"
 
 # Order-only prerequisite of every build: installs what is missing.
 deps:

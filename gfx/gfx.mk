@@ -10,7 +10,11 @@
 #   GFX_FONT_FILES   the .psf files the disk image copies to /usr/share/fonts
 #                    (appended to DISK_FONT_FILES, used by fs/disk.mk)
 
-GFX_FONT_DIR := /usr/share/consolefonts
+# Debian's place for them, or /usr/local/share/consolefonts where
+# tools/deps.sh tells other systems to unpack them.
+GFX_FONT_DIR := $(or $(patsubst %/Uni2-VGA16.psf.gz,%,$(firstword $(wildcard \
+	/usr/share/consolefonts/Uni2-VGA16.psf.gz \
+	/usr/local/share/consolefonts/Uni2-VGA16.psf.gz))),/usr/share/consolefonts)
 GFX_FONT_SRC := $(GFX_FONT_DIR)/Uni2-VGA16.psf.gz
 GFX_FONT_LARGE_SRC := $(GFX_FONT_DIR)/Uni2-Terminus32x16.psf.gz
 GFX_FONT_C := $(BUILD)/gen/font_default.c

@@ -19,6 +19,11 @@ $(BUILD)/k/%.S.o: %.S | deps
 	@mkdir -p $(@D)
 	$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
+# swtch.S saves and restores the user's FP registers: only it may use F and D
+# (the C code must not, see the Makefile); GCC and clang both accept a
+# later -march.
+$(BUILD)/k/kernel/swtch.S.o: KCFLAGS += -march=$(KARCH:rv64imac%=rv64imafdc%)
+
 $(BUILD)/k/ksyms-empty.S: tools/ksyms.py | deps
 	@mkdir -p $(@D)
 	$(PYTHON) tools/ksyms.py --empty > $@

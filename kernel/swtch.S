@@ -43,8 +43,8 @@ swtch:
     ld      s11, 104(a1)
     ret
 
-    .option push
-    .option arch, +d
+    /* The D extension for these two: kernel.mk assembles this file with
+     * -march=...fd (`.option arch` would do it here, but clang 14 lacks it). */
     .altmacro
     .macro FSAVE n
     fsd     f\n, (\n * 8)(a0)
@@ -74,4 +74,3 @@ fp_restore:
     ld      t0, 256(a0)
     fscsr   t0
     ret
-    .option pop

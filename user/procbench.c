@@ -66,7 +66,6 @@ static void bounce(void)
         swapcontext(&other_ctx, &main_ctx);
 }
 
-static volatile uint64_t alarm_at;
 static volatile int alarms;
 static uint64_t late_sum, late_max, expected_next;
 static void on_alarm(int sig)

@@ -17,8 +17,9 @@
 #
 # Code is rv64gc/lp64d: user programs may use the FPU, so the kernel must
 # enable sstatus.FS for user mode and save the f registers on a switch.
-# Linked with user/user.ld (layout there) and libgcc, whose default
-# multilib in Debian's riscv64-unknown-elf-gcc is rv64imafdc/lp64d.
+# Linked with user/user.ld (layout there) and, with GCC, libgcc, whose
+# default multilib in Debian's riscv64-unknown-elf-gcc is rv64imafdc/lp64d
+# (with LLVM=1, no runtime library: see ULIBGCC below).
 # Sections per function plus --gc-sections keep unused libc code out.
 
 USER_PROGRAMS += hello
@@ -54,10 +55,18 @@ UCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
 	-Wall -Wextra -Werror -isystem user/lib/include -I. -MMD -MP
 # The libc's own loops (memset, memcpy...) must not be "optimised" into
 # calls to themselves.
-ULIBCFLAGS := $(UCFLAGS) -fno-tree-loop-distribute-patterns
-ULDFLAGS := -nostdlib -static -T user/user.ld -Wl,-z,max-page-size=4096 \
+ULIBCFLAGS := $(UCFLAGS) $(NO_LOOP_TO_CALL)
+ULDFLAGS := $(KLD) -nostdlib -static -T user/user.ld -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--gc-sections
+# The compiler's runtime library: GCC's libgcc. LLVM's counterpart, the
+# compiler-rt builtins, is not packaged for riscv64 on Debian or Ubuntu, so
+# with LLVM=1 there is none: the libc provides the helpers the programs need
+# (user/lib/int128.c, 128-bit division; a missing one fails the link).
+ifneq ($(filter-out 0,$(LLVM)),)
+ULIBGCC :=
+else
 ULIBGCC = $(shell $(KCC) -march=rv64gc -mabi=lp64d -print-libgcc-file-name)
+endif
 
 ULIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S))) \
 	kernel/fmt.c kernel/string.c
@@ -102,7 +111,7 @@ $(UCRT0): $(BUILD)/user/obj/user/lib/crt0.S.o
 
 $(ULIBC): $(ULIB_OBJS)
 	@rm -f $@
-	$(CROSS)ar rcs $@ $^
+	$(KAR) rcs $@ $^
 
 user_prog_srcs = $(wildcard user/$(1).c user/$(1)/*.c) $(USER_EXTRA_SRCS_$(1))
 define user_prog_rule

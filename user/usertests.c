@@ -1821,6 +1821,7 @@ static void pong(int a, int b)
 {
     CHECK(a == 7 && b == 9);
     volatile double f = 0.5;
+    (void)f;
     for (;;) {
         pongs++;
         f += 1.0;

@@ -187,11 +187,11 @@ def test_user_program_draws_on_fb0():
     import os
     import shutil
     import tempfile
-    from harness import ROOT
+    from harness import BUILD
     X, Y, W, H = 100, 300, 200, 120
     with tempfile.TemporaryDirectory() as tmp:
         disk = os.path.join(tmp, "d.img")
-        shutil.copyfile(os.path.join(ROOT, "build", "hdd.dsk"), disk)
+        shutil.copyfile(os.path.join(BUILD, "hdd.dsk"), disk)
         with Machine(qmp=True, timeout=60, disk=disk, cmd=f"fbdraw {X} {Y} {W} {H} 3") as m:
             m.expect(rf"fbdraw: presented {W}x{H} at {X},{Y} on 1280x720")
             img = m.screendump()
@@ -211,12 +211,12 @@ def test_console_font_comes_from_the_disk():
     import os
     import shutil
     import tempfile
-    from harness import ROOT
-    large = Font(os.path.join(ROOT, "build", "gen", "font_large.psf"))
+    from harness import BUILD
+    large = Font(os.path.join(BUILD, "gen", "font_large.psf"))
     assert (large.width, large.height) == (16, 32)
     with tempfile.TemporaryDirectory() as tmp:
         disk = os.path.join(tmp, "d.img")
-        shutil.copyfile(os.path.join(ROOT, "build", "hdd.dsk"), disk)
+        shutil.copyfile(os.path.join(BUILD, "hdd.dsk"), disk)
         with Machine(qmp=True, timeout=60, disk=disk, append="font=font_large",
                      cmd="echo LARGE-FONT-OK; sleep 3") as m:
             m.expect(r"screen: font /usr/share/fonts/font_large.psf")

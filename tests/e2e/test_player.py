@@ -18,14 +18,14 @@ import tempfile
 import time
 import wave
 
-from harness import ROOT, Machine, run
+from harness import BUILD, ROOT, Machine, run
 from harness.avsync import Watch, summary
 
 sys.path.insert(0, os.path.join(ROOT, "tools", "encode"))
 import testclip  # noqa: E402
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
-BAVENC = os.path.join(ROOT, "build", "host", "bavenc")
+DISK = os.path.join(BUILD, "hdd.dsk")
+BAVENC = os.path.join(BUILD, "host", "bavenc")
 RATE, FPS = 44100, 30
 # 480x360 at scale 2 on the 1280x720 screen: centred horizontally.
 X, Y, SCALE = 160, 0, 2

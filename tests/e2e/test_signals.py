@@ -9,9 +9,9 @@ import shutil
 import tempfile
 import time
 
-from harness import ROOT, Machine, run
+from harness import BUILD, ROOT, Machine, run
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 
 
 class DiskCopy:

@@ -10,9 +10,9 @@ import subprocess
 import tempfile
 import wave
 
-from harness import ROOT, run
+from harness import BUILD, ROOT, run
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 
 
 def disk_with(tmp, files):

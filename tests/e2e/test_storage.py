@@ -133,11 +133,11 @@ def test_unknown_incompatible_feature_is_refused():
 def test_shell_writes_on_the_system_disk():
     # The real system: /bin/sh on a copy of build/hdd.dsk, as a user would.
     import shutil
-    from harness import ROOT
+    from harness import BUILD
     data = os.urandom(300_000)
     with tempfile.TemporaryDirectory() as tmp:
         img = os.path.join(tmp, "hdd.dsk")
-        shutil.copyfile(os.path.join(ROOT, "build", "hdd.dsk"), img)
+        shutil.copyfile(os.path.join(BUILD, "hdd.dsk"), img)
         host_file = os.path.join(tmp, "blob.bin")
         with open(host_file, "wb") as f:
             f.write(data)

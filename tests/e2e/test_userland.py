@@ -12,9 +12,9 @@ import subprocess
 import tempfile
 import time
 
-from harness import ROOT, Machine, run
+from harness import BUILD, ROOT, Machine, run
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 
 
 class DiskCopy:
@@ -124,7 +124,7 @@ def test_three_stage_pipeline_and_env():
                      "ls /bin | wc -l")
     assert status == 0, out
     lines = out.splitlines()
-    with open(os.path.join(ROOT, "build", "disk-root", "etc", "motd"), "rb") as f:
+    with open(os.path.join(BUILD, "disk-root", "etc", "motd"), "rb") as f:
         assert lines[0] == str(len(f.read())), lines
     assert re.match(r"^\S*--x \S+$", lines[1]), lines
     assert int(lines[2]) >= 20, lines
@@ -192,7 +192,7 @@ def test_file_tools():
 def test_hexdump_matches_host():
     status, out = sh("hexdump -C /etc/motd; echo -n ab | hexdump")
     assert status == 0, out
-    with open(os.path.join(ROOT, "build", "disk-root", "etc", "motd"), "rb") as f:
+    with open(os.path.join(BUILD, "disk-root", "etc", "motd"), "rb") as f:
         motd = f.read()
     want = subprocess.run(["hexdump", "-C"], input=motd, stdout=subprocess.PIPE,
                           check=True).stdout.decode()

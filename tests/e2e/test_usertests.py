@@ -9,9 +9,9 @@ import shutil
 import subprocess
 import tempfile
 
-from harness import ROOT, run
+from harness import BUILD, ROOT, run
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 
 
 def test_usertests_all_pass_and_the_system_survives():

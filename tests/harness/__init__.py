@@ -26,7 +26,10 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 from qmp import QMP  # noqa: E402  (the one QMP client, shared with run.py)
 from screenshot import read_ppm  # noqa: E402  (the one PPM parser)
 
-KERNEL = os.path.join(ROOT, "build", "kernel.elf")
+# What make built: build/, or the directory BADAPPLE_BUILD names (make sets
+# it to its BUILD, so `make test BUILD=build-llvm` tests that build).
+BUILD = os.path.join(ROOT, os.environ.get("BADAPPLE_BUILD", "build"))
+KERNEL = os.path.join(BUILD, "kernel.elf")
 RUN_PY = os.path.join(ROOT, "tools", "run.py")
 
 
@@ -237,7 +240,7 @@ def run(cmd, timeout=60, **kw):
 # screendump back into text by matching every cell's bitmap *exactly* against
 # the font's glyphs, so a wrong pixel anywhere in a cell shows up as '\ufffd'.
 
-FONT_PSF = os.path.join(ROOT, "build", "gen", "font_default.psf")
+FONT_PSF = os.path.join(BUILD, "gen", "font_default.psf")
 
 
 class Font:

@@ -11,8 +11,8 @@ import random
 import subprocess
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOST = os.path.join(ROOT, "build", "host")
+from harness import BUILD  # build/, or $BADAPPLE_BUILD
+HOST = os.path.join(BUILD, "host")
 
 
 def make_clip(tmp):

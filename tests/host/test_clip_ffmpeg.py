@@ -14,7 +14,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOST = os.path.join(ROOT, "build", "host")
+from harness import BUILD  # noqa: E402  (build/, or $BADAPPLE_BUILD)
+HOST = os.path.join(BUILD, "host")
 ENCODE = os.path.join(ROOT, "tools", "encode", "encode.py")
 
 

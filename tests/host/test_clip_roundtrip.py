@@ -12,7 +12,8 @@ import subprocess
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOST = os.path.join(ROOT, "build", "host")
+from harness import BUILD  # noqa: E402  (build/, or $BADAPPLE_BUILD)
+HOST = os.path.join(BUILD, "host")
 
 
 def tool(name):

@@ -8,9 +8,9 @@ import os
 import subprocess
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
-STAGING = os.path.join(ROOT, "build", "disk-root")
+from harness import BUILD  # build/, or $BADAPPLE_BUILD
+DISK = os.path.join(BUILD, "hdd.dsk")
+STAGING = os.path.join(BUILD, "disk-root")
 
 
 def _debugfs(request):

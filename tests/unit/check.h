@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_failed_in_test;
@@ -67,6 +68,19 @@ static inline const char *check_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+/* A file make built, by its path under the build directory: build/REL, or
+ * $BADAPPLE_BUILD/REL (make sets it to its BUILD, e.g. build-llvm). The
+ * result lives until four more calls. */
+static inline const char *build_file(const char *rel)
+{
+    static char paths[4][512];
+    static unsigned next;
+    const char *dir = getenv("BADAPPLE_BUILD");
+    char *p = paths[next++ % 4];
+    snprintf(p, sizeof paths[0], "%s/%s", dir && *dir ? dir : "build", rel);
+    return p;
 }
 
 static inline int check_summary(void)

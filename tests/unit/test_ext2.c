@@ -975,7 +975,7 @@ TEST(links_and_symlinks)
  * only) matches the staged copy; prints the streaming numbers. */
 TEST(built_disk_image_clip)
 {
-    const char *img = "build/hdd.dsk", *staged = "build/disk-root/media/default.bav";
+    const char *img = build_file("hdd.dsk"), *staged = build_file("disk-root/media/default.bav");
     FILE *f = fopen(staged, "rb");
     if (access(img, R_OK) != 0 || !f) {
         printf("     (skipped: no build/hdd.dsk with the default clip; make disk)\n");

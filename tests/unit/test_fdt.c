@@ -863,13 +863,13 @@ static void check_machine(const struct expect_machine *m)
 
 TEST(qemu_virt_smp2_256m)
 {
-    struct expect_machine m = {"build/tests/virt.dtb", 256ull << 20, 2};
+    struct expect_machine m = {build_file("tests/virt.dtb"), 256ull << 20, 2};
     check_machine(&m);
 }
 
 TEST(qemu_virt_smp4_1g)
 {
-    struct expect_machine m = {"build/tests/virt-smp4.dtb", 1ull << 30, 4};
+    struct expect_machine m = {build_file("tests/virt-smp4.dtb"), 1ull << 30, 4};
     check_machine(&m);
 }
 
@@ -902,8 +902,8 @@ static void check_truncations(const char *path)
 
 TEST(truncation_every_length)
 {
-    check_truncations("build/tests/virt.dtb");
-    check_truncations("build/tests/virt-smp4.dtb");
+    check_truncations(build_file("tests/virt.dtb"));
+    check_truncations(build_file("tests/virt-smp4.dtb"));
 }
 
 /* xorshift64: fixed seed, so failures reproduce. */
@@ -959,8 +959,8 @@ static void fuzz_blob(const char *path, int iterations, int *opened)
 TEST(random_bit_flips)
 {
     int opened = 0;
-    fuzz_blob("build/tests/virt.dtb", 10000, &opened);
-    fuzz_blob("build/tests/virt-smp4.dtb", 10000, &opened);
+    fuzz_blob(build_file("tests/virt.dtb"), 10000, &opened);
+    fuzz_blob(build_file("tests/virt-smp4.dtb"), 10000, &opened);
     /* most flips land in property values, so plenty still open and get walked */
     CHECK(opened > 3000);
     printf("     %d of 20000 mutated blobs opened and were walked\n", opened);

@@ -126,7 +126,7 @@ TEST(large_debian_font_parses)
 {
     size_t len;
     const char *path = getenv("PSF2_LARGE_FONT"); /* for other build dirs */
-    uint8_t *data = read_file(path ? path : "build/gen/font_large.psf", &len);
+    uint8_t *data = read_file(path ? path : build_file("gen/font_large.psf"), &len);
     CHECK(data != NULL);
     if (!data) {
         printf("     missing build/gen/font_large.psf (make it)\n");

@@ -114,6 +114,10 @@ $(LIBC_HOST_LIB): $(LIBC_HOST_OBJS)
 LIBC_HOST_TEST_SRCS := tests/unit/test_libc_fakes.c \
 	kernel/fmt.c $(LIBC_HOST_LIB)
 
+# 128-bit division for clang builds (user/lib/int128.c), included renamed.
+UNIT_TESTS += int128
+unit_int128_SRCS := tests/unit/test_int128.c
+
 UNIT_TESTS += libc_malloc
 unit_libc_malloc_SRCS := tests/unit/test_libc_malloc.c user/lib/heap.c
 

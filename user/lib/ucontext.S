@@ -6,8 +6,7 @@
  */
 #include <ucontext.h>
 
-    .option push
-    .option arch, +d
+    /* fsd/fld: user code is built for rv64gc, which includes D. */
     .altmacro
     .macro SAVE_S n
     sd      s\n, (UC_S0 + \n * 8)(a0)
@@ -90,6 +89,5 @@ __start_context:
     call    exit
     unimp
     .size __start_context, . - __start_context
-    .option pop
 
     .section .note.GNU-stack, "", @progbits
