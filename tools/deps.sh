@@ -34,13 +34,23 @@ QEMU_MIN_MAJOR=8 QEMU_MIN_MINOR=2
 # make, python3; ffmpeg and ffprobe (clips, recording); mke2fs, e2fsck,
 # debugfs, dumpe2fs (the disk, its tests); hexdump (bsdextrautils, the
 # hexdump test); the console fonts (console-setup-linux); dtc and
-# gdb-multiarch (make debug); OpenSBI (QEMU's -bios default). cmp, cksum,
-# gzip come with every Debian (essential packages).
+# gdb-multiarch (make debug); OpenSBI (QEMU's -bios default); pactl and
+# parec (pulseaudio-utils) and a PulseAudio server the audio tests start
+# privately (run.py's backend choice, a sound server that stalls). cmp,
+# cksum, gzip come with every Debian (essential packages).
 APT_PKGS="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 clang lld llvm libclang-rt-dev
 gcc make python3
 ffmpeg e2fsprogs bsdextrautils console-setup-linux
-device-tree-compiler gdb-multiarch opensbi"
+device-tree-compiler gdb-multiarch opensbi pulseaudio-utils"
+# The PulseAudio server replaces a desktop's pipewire-pulse: where that is
+# installed, the server is not (the tests that need one then say they were
+# not run, and why).
+if dpkg-query -W -f='${Status}' pipewire-pulse 2>/dev/null | grep -q "ok installed"; then
+    say "pipewire-pulse is installed: leaving it alone (no pulseaudio server)"
+else
+    APT_PKGS="$APT_PKGS pulseaudio"
+fi
 # Only make fuzz (libclang-rt-dev) and make debug (gdb-multiarch) need these.
 OPTIONAL_PKGS="libclang-rt-dev gdb-multiarch"
 # QEMU: qemu-system-riscv where the archive splits QEMU per architecture

@@ -18,9 +18,9 @@ import subprocess
 import tempfile
 import time
 
-from harness import ROOT, Machine, crash
+from harness import BUILD, Machine, crash
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 
 
 class DiskCopy:

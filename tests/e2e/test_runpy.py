@@ -18,9 +18,9 @@ import termios
 import threading
 import time
 
-from harness import KERNEL, ROOT, RUN_PY, Machine, run
+from harness import BUILD, KERNEL, ROOT, RUN_PY, Machine, run
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP}
 ENDS_WITHIN_S = 5.0
 
