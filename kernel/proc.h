@@ -40,7 +40,6 @@
 #include "kernel/vm.h"
 
 #define NPROC 64
-#define PROC_CWD_MAX 256
 
 enum proc_state { PROC_UNUSED, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING,
                   PROC_ZOMBIE };
@@ -76,7 +75,7 @@ struct proc {
     struct timerq_entry alarm_timer;  /* ITIMER_REAL: delivers SIGALRM */
     uint64_t alarm_interval_ns; /* its reload value; 0 = one-shot */
     struct fdtable files;
-    char cwd[PROC_CWD_MAX];
+    struct vnode *cwd;          /* working directory (counted; NULL: the root) */
     uint64_t user_ticks, sys_ticks; /* timer ticks that found it running */
     uint64_t cpu_ns;                /* exact time on the hart (switch to switch) */
     uint64_t start_ns;
