@@ -1297,19 +1297,32 @@ static void test_deep_chdir_getcwd(void)
     CHECK(rmdir("/tmp/ut_deep") == 0);
 }
 
-/* getcwd's buffer: exactly the length with the NUL is enough. */
+/* getcwd's buffer: exactly the length with the NUL is enough, one byte
+ * less is ERANGE — for a path longer than the old 255-byte cap too. */
 static void test_getcwd_erange(void)
 {
-    char buf[32];
-    CHECK(chdir("/etc") == 0);
-    CHECK(__syscall6(SYS_getcwd, (long)buf, 5, 0, 0, 0, 0) == 5 && strcmp(buf, "/etc") == 0);
-    CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, 4, 0, 0, 0, 0), ERANGE);
+    ensure_tmp();
+    char name[201], dir[512], buf[512];
+    memset(name, 'n', 200);
+    name[200] = '\0';
+    snprintf(dir, sizeof dir, "/tmp/ut_%s", name);
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(dir, sizeof dir, "/tmp/ut_%s/%s", name, name);
+    CHECK(mkdir(dir, 0755) == 0);
+    CHECK(chdir(dir) == 0);
+    long len = (long)strlen(dir) + 1;
+    CHECK(len > 256);
+    CHECK(__syscall6(SYS_getcwd, (long)buf, len, 0, 0, 0, 0) == len && strcmp(buf, dir) == 0);
+    CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, len - 1, 0, 0, 0, 0), ERANGE);
     CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, 0, 0, 0, 0, 0), ERANGE);
+    CHECK(chdir("..") == 0 && rmdir(name) == 0);
     CHECK(chdir("/dev") == 0);
     CHECK(getcwd(buf, sizeof buf) && strcmp(buf, "/dev") == 0);
     CHECK(chdir("/") == 0);
     CHECK(__syscall6(SYS_getcwd, (long)buf, 2, 0, 0, 0, 0) == 2 && strcmp(buf, "/") == 0);
     CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, 1, 0, 0, 0, 0), ERANGE);
+    snprintf(dir, sizeof dir, "/tmp/ut_%s", name);
+    CHECK(rmdir(dir) == 0);
 }
 
 /* A trailing slash demands a directory (POSIX): ENOTDIR for a file. */
