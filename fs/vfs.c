@@ -166,30 +166,25 @@ static bool ino_is_open(uint32_t ino)
     return false;
 }
 
+/* Files are made and freed only by system calls (never by interrupt
+ * handlers), and the kernel is not preemptive: nfiles needs no lock. */
 struct file *file_alloc(enum file_kind kind, int flags, const struct file_ops *ops, void *priv)
 {
-    uint64_t irq = irq_save();
-    bool room = nfiles < NFILE;
-    if (room)
-        nfiles++;
-    irq_restore(irq);
-    struct file *f = room ? kmalloc(sizeof *f) : NULL;
-    if (!f) {
-        if (room)
-            file_abandon(NULL);
+    if (nfiles == NFILE)
         return NULL;
-    }
+    struct file *f = kmalloc(sizeof *f);
+    if (!f)
+        return NULL;
+    nfiles++;
     *f = (struct file){ .refs = 1, .kind = kind, .flags = flags, .ops = ops, .priv = priv };
     return f;
 }
 
 void file_abandon(struct file *f)
 {
+    KASSERT(f && nfiles > 0);
     kfree(f);
-    uint64_t irq = irq_save();
-    KASSERT(nfiles > 0);
     nfiles--;
-    irq_restore(irq);
 }
 
 void file_get(struct file *f)
