@@ -45,7 +45,7 @@ static int fail(const char *cmd, const char *path, int err)
 
 /* A copy of a path argument (the VFS starts relative ones at "/"), or
  * NULL after a message when it does not fit. */
-static const char *abs_path(const char *cmd, const char *arg, char *buf, size_t size)
+static const char *path_arg(const char *cmd, const char *arg, char *buf, size_t size)
 {
     if (strlcpy(buf, arg, size) >= size) {
         fail(cmd, arg, -ENAMETOOLONG);
@@ -69,7 +69,7 @@ static int cmd_ls(int argc, char **argv)
         return 2;
     }
     char path[256];
-    if (!abs_path("ls", argc == 2 ? argv[1] : "/", path, sizeof path))
+    if (!path_arg("ls", argc == 2 ? argv[1] : "/", path, sizeof path))
         return 1;
     struct file *f;
     int err = vfs_open(NULL, path, O_RDONLY | O_DIRECTORY, 0, &f);
@@ -141,7 +141,7 @@ static int cmd_cat(int argc, char **argv)
     NEED_ARGS(2, "cat PATH");
     char path[256];
     uint64_t total;
-    if (!abs_path("cat", argv[1], path, sizeof path))
+    if (!path_arg("cat", argv[1], path, sizeof path))
         return 1;
     int err = read_all(path, print_bytes, NULL, &total);
     return err ? fail("cat", path, err) : 0;
@@ -158,7 +158,7 @@ static int cmd_cksum(int argc, char **argv)
     char path[256];
     uint64_t total;
     uint32_t crc = 0;
-    if (!abs_path("cksum", argv[1], path, sizeof path))
+    if (!path_arg("cksum", argv[1], path, sizeof path))
         return 1;
     int err = read_all(path, crc_bytes, &crc, &total);
     if (err)
@@ -178,7 +178,7 @@ static int cmd_readbench(int argc, char **argv)
 {
     NEED_ARGS(2, "readbench PATH");
     char path[256];
-    if (!abs_path("readbench", argv[1], path, sizeof path))
+    if (!path_arg("readbench", argv[1], path, sizeof path))
         return 1;
     struct vfs_stats s0, s1;
     vfs_get_stats(&s0);
@@ -203,7 +203,7 @@ static int write_words(int argc, char **argv, int flags)
         return 2;
     }
     char path[256];
-    if (!abs_path(argv[0], argv[1], path, sizeof path))
+    if (!path_arg(argv[0], argv[1], path, sizeof path))
         return 1;
     struct file *f;
     int err = vfs_open(NULL, path, O_WRONLY | O_CREAT | flags, 0644, &f);
@@ -239,7 +239,7 @@ static int one_path_op(int argc, char **argv, int (*op)(const char *))
 {
     NEED_ARGS(2, "CMD PATH");
     char path[256];
-    if (!abs_path(argv[0], argv[1], path, sizeof path))
+    if (!path_arg(argv[0], argv[1], path, sizeof path))
         return 1;
     int err = op(path);
     return err ? fail(argv[0], path, err) : 0;
@@ -279,7 +279,7 @@ static int cmd_mv(int argc, char **argv)
 {
     NEED_ARGS(3, "mv FROM TO");
     char from[256], to[256];
-    if (!abs_path("mv", argv[1], from, sizeof from) || !abs_path("mv", argv[2], to, sizeof to))
+    if (!path_arg("mv", argv[1], from, sizeof from) || !path_arg("mv", argv[2], to, sizeof to))
         return 1;
     int err = vfs_rename(NULL, from, to);
     return err ? fail("mv", from, err) : 0;
@@ -289,7 +289,7 @@ static int cmd_stat(int argc, char **argv)
 {
     NEED_ARGS(2, "stat PATH");
     char path[256];
-    if (!abs_path("stat", argv[1], path, sizeof path))
+    if (!path_arg("stat", argv[1], path, sizeof path))
         return 1;
     struct stat st;
     int err = vfs_stat(NULL, path, &st);
@@ -304,7 +304,7 @@ static int cmd_truncate(int argc, char **argv)
 {
     NEED_ARGS(3, "truncate PATH SIZE");
     char path[256];
-    if (!abs_path("truncate", argv[1], path, sizeof path))
+    if (!path_arg("truncate", argv[1], path, sizeof path))
         return 1;
     uint64_t size = 0;
     for (const char *p = argv[2]; *p; p++) {

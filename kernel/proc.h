@@ -17,8 +17,10 @@
  *
  * Lifecycle: proc_create_init() makes pid 1 from /bin/init; fork shares the
  * address space copy-on-write (kernel/uvm.c); exec replaces it; exit frees
- * the address space and files at once and leaves a zombie with its status until the parent's wait4
- * reaps it (and frees its kernel stack). Orphans are given to init.
+ * the address space and files and drops the working directory (a counted
+ * directory reference, fs/vfs.h) at once, and leaves a zombie with its
+ * status until the parent's wait4 reaps it (and frees its kernel stack).
+ * Orphans are given to init.
  *
  * Signals (kernel/signal.c, docs/signals.md): a pending and a blocked set
  * and an action per signal; they are acted on when the process is about to

@@ -1254,6 +1254,27 @@ static void test_unlink_open_file(void)
 
 #define DEEP_LEVELS 2000
 
+/* Runs argv with stdout to a file; it must print want and a newline. */
+static void check_prints(char *const argv[], const char *want)
+{
+    int out = open("ut_out", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    int saved = dup(1);
+    CHECK(out >= 0 && saved >= 0 && dup2(out, 1) == 1);
+    pid_t pid = spawn(argv[0], argv, environ);
+    CHECK(dup2(saved, 1) == 1 && close(saved) == 0);
+    int status;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("%s %s: status 0x%x", argv[0], argv[1] ? argv[1] : "", status);
+    size_t n = strlen(want);
+    char *got = malloc(n + 2);
+    CHECK(got && lseek(out, 0, SEEK_SET) == 0);
+    if (read(out, got, n + 2) != (ssize_t)n + 1 || memcmp(got, want, n) != 0 || got[n] != '\n')
+        fail("%s did not print the %zu-byte working directory", argv[0], n);
+    free(got);
+    CHECK(close(out) == 0 && unlink("ut_out") == 0);
+}
+
 /* chdir into a 2,000-level directory whose path (6 KiB) is longer than
  * PATH_MAX: the working directory has no length cap, relative paths work
  * from it, getcwd returns the whole path and ERANGE one byte short. */
@@ -1279,6 +1300,12 @@ static void test_deep_chdir_getcwd(void)
     CHECK(buf[want_len] == '\0');
     CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, (long)want_len, 0, 0, 0, 0), ERANGE);
     CHECK_ERR(getcwd(buf, 64) ? 0 : -1, ERANGE);
+    /* The libc's getcwd(NULL, 0), pwd and the shell's pwd see all of it. */
+    char *any = getcwd(NULL, 0);
+    CHECK(any && strcmp(any, buf) == 0);
+    free(any);
+    check_prints((char *[]){ "/bin/pwd", NULL }, buf);
+    check_prints((char *[]){ "/bin/sh", "-c", "pwd", NULL }, buf);
     free(buf);
     /* Relative paths from there, up and down again. */
     write_file("f", "deep", 4);

@@ -28,6 +28,7 @@ int truncate(const char *path, off_t length);
 int unlink(const char *path);
 int rmdir(const char *path);
 int chdir(const char *path);
+/* buf NULL and size 0: a malloc'd buffer as long as the path needs. */
 char *getcwd(char *buf, size_t size);
 int isatty(int fd);
 
