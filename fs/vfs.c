@@ -315,13 +315,14 @@ static int walk_to_last(struct vnode *at, const char *path, struct walk *w)
     return 0;
 }
 
-static int is_directory(uint32_t ino)
+/* 0 when ino is a directory, else -ENOTDIR (or the error reading it). */
+static int check_directory(uint32_t ino)
 {
     if (ino == DEVDIR_INO)
-        return 1;
+        return 0;
     struct ext2_stat es;
     int err = ext2_stat(&rootfs, ino, &es);
-    return err ? err : (es.mode & S_IFMT) == S_IFDIR;
+    return err ? err : (es.mode & S_IFMT) == S_IFDIR ? 0 : -ENOTDIR;
 }
 
 static int walk_final(const struct walk *w, struct node *out)
@@ -338,10 +339,8 @@ static int walk_final(const struct walk *w, struct node *out)
     }
     if (w->len)
         err = step(w->dir, w->name, w->len, &out->ino);
-    if (!err && w->slash) {
-        err = is_directory(out->ino);
-        err = err < 0 ? err : err ? 0 : -ENOTDIR;
-    }
+    if (!err && w->slash)
+        err = check_directory(out->ino);
     return err;
 }
 
@@ -662,13 +661,12 @@ int vfs_dir_get(struct vnode *at, const char *path, struct vnode **out)
     sleeplock_acquire(&fs_lock);
     struct node nd;
     int err = lookup(at, path, &nd);
-    int dir = err ? err : nd.dev ? 0 : is_directory(nd.ino);
-    if (dir <= 0)
-        err = dir ? dir : -ENOTDIR;
-    else if (nd.ino == DEVDIR_INO)
-        *out = vnode_dup(&devdir_vnode);
-    else if (!(*out = vnode_get(nd.ino)))
-        err = -ENFILE;
+    if (!err)
+        err = nd.dev ? -ENOTDIR : check_directory(nd.ino);
+    if (!err) {
+        *out = nd.ino == DEVDIR_INO ? vnode_dup(&devdir_vnode) : vnode_get(nd.ino);
+        err = *out ? 0 : -ENFILE;
+    }
     sleeplock_release(&fs_lock);
     return err;
 }
@@ -807,10 +805,8 @@ static int rename_source(const struct walk *w, bool want_dir)
         return -EINVAL;
     struct node nd;
     int err = walk_final(w, &nd);
-    if (!err && want_dir) {
-        err = is_directory(nd.ino);
-        err = err < 0 ? err : err ? 0 : -ENOTDIR;
-    }
+    if (!err && want_dir)
+        err = check_directory(nd.ino);
     return err;
 }
 

@@ -179,7 +179,11 @@ static long op_stat(const char *path, uint64_t ust)
     return err ? err : copy_to_user(ust, &st, sizeof st);
 }
 
-static long op_mkdir(const char *path, uint64_t mode) { return vfs_mkdir(cwd(), path, (uint32_t)mode); }
+static long op_mkdir(const char *path, uint64_t mode)
+{
+    return vfs_mkdir(cwd(), path, (uint32_t)mode);
+}
+
 static long op_unlink(const char *path, uint64_t arg) { (void)arg; return vfs_unlink(cwd(), path); }
 static long op_rmdir(const char *path, uint64_t arg) { (void)arg; return vfs_rmdir(cwd(), path); }
 static long op_truncate(const char *path, uint64_t len) { return vfs_truncate(cwd(), path, len); }
