@@ -1,21 +1,35 @@
 /*
- * fs/path.h — turning what a user typed into one canonical absolute path.
+ * fs/path.h — the text of a path taken apart (pure: no file system).
  *
- * path_resolve(cwd, path) joins a relative path to the absolute cwd and
- * removes ".", "..", repeated and trailing slashes, lexically (there are no
- * symbolic links, so lexical ".." is exact). ".." at the root stays at the
- * root. The result always starts with '/'; "/" itself is the root.
- * Returns the result's length, or -ENAMETOOLONG when it would not fit in
- * outsize bytes (never truncates), -ENOENT for an empty path. Pure.
+ * Nothing here normalizes a path. The VFS (fs/vfs.c) resolves a path one
+ * component at a time against the real directories: "." and ".." are the
+ * entries of the directory reached so far, so "/tmp/missing/.." fails with
+ * ENOENT and "/etc/motd/.." with ENOTDIR, as POSIX says. These helpers only
+ * split the text and build it back:
+ *   path_next()    the next component between *p and end (slashes skipped);
+ *   path_last()    the last component, whether slashes follow it (then it
+ *                  must be a directory), and the length of what precedes it;
+ *   path_is_dot(), path_is_dotdot()   "." and "..";
+ *   path_prepend() builds a path from its end, for getcwd's walk upwards.
  */
 #ifndef FS_PATH_H
 #define FS_PATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-int path_resolve(const char *cwd, const char *path, char *out, size_t outsize);
-/* Splits an absolute canonical path into parent directory and last name
- * (pointers into path; parent_len 1 for "/x"). -EINVAL for "/". */
-int path_split(const char *path, size_t *parent_len, const char **name, size_t *name_len);
+/* The component at *p (after any slashes) as (*name, *len), with *p moved
+ * past it; false when only slashes are left before end. */
+bool path_next(const char **p, const char *end, const char **name, size_t *len);
+/* path[0..n): (*name, *len) is the last component (len 0 when the path is
+ * empty or only slashes), *dir_len the bytes before it. Returns true when
+ * a slash follows the last component ("a/b/"). */
+bool path_last(const char *path, size_t n, size_t *dir_len, const char **name, size_t *len);
+bool path_is_dot(const char *name, size_t len);
+bool path_is_dotdot(const char *name, size_t len);
+/* buf[*start..] holds a path being built backwards; puts "/" and name in
+ * front of it (just "/" when len is 0) and moves *start. -ERANGE, buf
+ * unchanged, when it does not fit. */
+int path_prepend(char *buf, size_t *start, const char *name, size_t len);
 
 #endif

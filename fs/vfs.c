@@ -1,10 +1,18 @@
 /*
  * fs/vfs.c — see vfs.h.
  *
- * Tables: vnodes (one per ext2 inode in use by an open file, counted),
- * files (open-file descriptions, counted), devices. They are fixed-size
- * arrays: exhaustion is -ENFILE, never a crash. The root file system's
- * block cache gets VFS_CACHE_BLOCKS blocks of memory at mount.
+ * Tables: vnodes (one per ext2 inode in use by an open file or as a working
+ * directory, counted) are a fixed array of NVNODE small entries; files
+ * (open-file descriptions, counted) are allocated from the kernel heap on
+ * demand, at most NFILE at once, so an idle system spends nothing on them;
+ * devices are a fixed array. Exhaustion is -ENFILE, never a crash. The root
+ * file system's block cache gets VFS_CACHE_BLOCKS blocks of memory at mount.
+ *
+ * Lookup: walk_to_last() follows every component but the last from the
+ * start directory (ext2_lookup, so "." and ".." are the directories' own
+ * entries), and walk_final() the last one. The device directory /dev is not
+ * on disk: "dev" in the root leads to it (DEVDIR_INO), its ".." is the root,
+ * and what follows it is one device name, slashes included ("input/kbd").
  */
 #include "fs/vfs.h"
 
@@ -15,13 +23,12 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kalloc.h"
+#include "kernel/panic.h"
 #include "kernel/riscv.h"
 #include "kernel/rtc.h"
 #include "kernel/sleeplock.h"
 #include "kernel/string.h"
 
-#define NVNODE 128
-#define NFILE 256
 #define NDEVICE 16
 #define VFS_CACHE_BLOCKS 512
 #define VFS_READAHEAD 32
@@ -35,7 +42,10 @@ static struct ext2_fs rootfs;
 static bool have_root;
 static struct sleeplock fs_lock;
 static struct vnode vnodes[NVNODE];
-static struct file files[NFILE];
+static int nfiles;              /* files allocated (<= NFILE) */
+/* The /dev directory as a working directory: never in vnodes[]. */
+#define DEVDIR_INO 0
+static struct vnode devdir_vnode = { .ino = DEVDIR_INO, .refs = 1 };
 static const struct device *devices[NDEVICE];
 static int ndevices;
 
@@ -117,23 +127,11 @@ int dev_register(const struct device *dev)
     return 0;
 }
 
-static const struct device *dev_lookup(const char *name)
+static const struct device *dev_lookup(const char *name, size_t len)
 {
     for (int i = 0; i < ndevices; i++)
-        if (strcmp(devices[i]->name, name) == 0)
+        if (strlen(devices[i]->name) == len && memcmp(devices[i]->name, name, len) == 0)
             return devices[i];
-    return NULL;
-}
-
-/* "/dev/NAME" -> "NAME"; "/dev" -> ""; anything else -> NULL. */
-static const char *dev_path(const char *path)
-{
-    if (strncmp(path, "/dev", 4) != 0)
-        return NULL;
-    if (path[4] == '\0')
-        return "";
-    if (path[4] == '/')
-        return path + 5;
     return NULL;
 }
 
@@ -157,6 +155,21 @@ static struct vnode *vnode_get(uint32_t ino)
     return free_slot;
 }
 
+struct vnode *vnode_dup(struct vnode *vn)
+{
+    if (vn)
+        vn->refs++;
+    return vn;
+}
+
+void vnode_put(struct vnode *vn)
+{
+    if (!vn)
+        return;
+    KASSERT(vn->refs > 0);
+    vn->refs--;
+}
+
 static bool ino_is_open(uint32_t ino)
 {
     for (int i = 0; i < NVNODE; i++)
@@ -165,19 +178,25 @@ static bool ino_is_open(uint32_t ino)
     return false;
 }
 
+/* Files are made and freed only by system calls (never by interrupt
+ * handlers), and the kernel is not preemptive: nfiles needs no lock. */
 struct file *file_alloc(enum file_kind kind, int flags, const struct file_ops *ops, void *priv)
 {
-    uint64_t irq = irq_save();
-    for (int i = 0; i < NFILE; i++) {
-        if (files[i].refs == 0) {
-            files[i] = (struct file){ .refs = 1, .kind = kind, .flags = flags, .ops = ops,
-                                      .priv = priv };
-            irq_restore(irq);
-            return &files[i];
-        }
-    }
-    irq_restore(irq);
-    return NULL;
+    if (nfiles == NFILE)
+        return NULL;
+    struct file *f = kmalloc(sizeof *f);
+    if (!f)
+        return NULL;
+    nfiles++;
+    *f = (struct file){ .refs = 1, .kind = kind, .flags = flags, .ops = ops, .priv = priv };
+    return f;
+}
+
+void file_abandon(struct file *f)
+{
+    KASSERT(f && nfiles > 0);
+    kfree(f);
+    nfiles--;
 }
 
 void file_get(struct file *f)
@@ -196,9 +215,8 @@ void file_put(struct file *f)
         return;
     if (f->ops && f->ops->release)
         f->ops->release(f);
-    if (f->vn)
-        f->vn->refs--;
-    f->vn = NULL;
+    vnode_put(f->vn);
+    file_abandon(f);
 }
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -211,19 +229,6 @@ static bool readable(const struct file *f)
 static bool writable(const struct file *f)
 {
     return (f->flags & O_ACCMODE) != O_RDONLY;
-}
-
-/* Parent directory inode and the last name of path (fs_lock held). */
-static int lookup_parent(const char *path, uint32_t *dir, const char **name, size_t *name_len)
-{
-    size_t parent_len;
-    int err = path_split(path, &parent_len, name, name_len);
-    if (err)
-        return err;
-    char parent[PATH_MAX];
-    memcpy(parent, path, parent_len);
-    parent[parent_len] = '\0';
-    return ext2_resolve(&rootfs, parent, dir);
 }
 
 static void fill_stat_from_ext2(const struct ext2_stat *es, struct stat *st)
@@ -253,11 +258,116 @@ static void fill_stat_device(const struct device *d, struct stat *st)
     st->st_blksize = 4096;
 }
 
+static void fill_stat_devdir(struct stat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->st_dev = 2;
+    st->st_mode = S_IFDIR | 0755;
+    st->st_nlink = 2;
+}
+
+/* ---- lookup (fs_lock held) ----------------------------------------------- */
+
+/* A path followed up to its last component. */
+struct walk {
+    uint32_t dir;               /* the directory the last component is in */
+    const char *name;           /* the last component; len 0: dir itself */
+    size_t len;
+    bool slash;                 /* a slash follows it: it must be a directory */
+};
+
+/* What a path names: an inode (or DEVDIR_INO), or a device. */
+struct node {
+    uint32_t ino;
+    const struct device *dev;
+};
+
+static bool is_dev_entry(uint32_t dir, const char *name, size_t len)
+{
+    return dir == EXT2_ROOT_INO && len == 3 && memcmp(name, "dev", 3) == 0;
+}
+
+/* From directory dir through one component (not a device name). */
+static int step(uint32_t dir, const char *name, size_t len, uint32_t *next)
+{
+    if (dir == DEVDIR_INO) {
+        *next = path_is_dotdot(name, len) ? EXT2_ROOT_INO : DEVDIR_INO;
+        return 0;
+    }
+    if (is_dev_entry(dir, name, len)) {
+        *next = DEVDIR_INO;
+        return 0;
+    }
+    if (!have_root)
+        return -ENOENT;
+    return ext2_lookup(&rootfs, dir, name, len, next);
+}
+
+static int walk_to_last(struct vnode *at, const char *path, struct walk *w)
+{
+    if (!*path)
+        return -ENOENT;
+    uint32_t dir = path[0] == '/' || !at ? EXT2_ROOT_INO : at->ino;
+    size_t dir_len;
+    w->slash = path_last(path, strlen(path), &dir_len, &w->name, &w->len);
+    const char *p = path, *name;
+    size_t len;
+    while (path_next(&p, path + dir_len, &name, &len)) {
+        if (dir == DEVDIR_INO && !path_is_dot(name, len) && !path_is_dotdot(name, len)) {
+            /* A device name holds slashes: the rest is one name. */
+            w->len = (size_t)(w->name + w->len - name);
+            w->name = name;
+            break;
+        }
+        int err = step(dir, name, len, &dir);
+        if (err)
+            return err;
+    }
+    w->dir = dir;
+    return 0;
+}
+
+/* 0 when ino is a directory, else -ENOTDIR (or the error reading it). */
+static int check_directory(uint32_t ino)
+{
+    if (ino == DEVDIR_INO)
+        return 0;
+    struct ext2_stat es;
+    int err = ext2_stat(&rootfs, ino, &es);
+    return err ? err : (es.mode & S_IFMT) == S_IFDIR ? 0 : -ENOTDIR;
+}
+
+static int walk_final(const struct walk *w, struct node *out)
+{
+    out->dev = NULL;
+    out->ino = w->dir;
+    int err = 0;
+    if (w->dir == DEVDIR_INO && w->len && !path_is_dot(w->name, w->len) &&
+        !path_is_dotdot(w->name, w->len)) {
+        out->dev = dev_lookup(w->name, w->len);
+        if (!out->dev)
+            return -ENOENT;
+        return w->slash ? -ENOTDIR : 0;
+    }
+    if (w->len)
+        err = step(w->dir, w->name, w->len, &out->ino);
+    if (!err && w->slash)
+        err = check_directory(out->ino);
+    return err;
+}
+
+static int lookup(struct vnode *at, const char *path, struct node *out)
+{
+    struct walk w;
+    int err = walk_to_last(at, path, &w);
+    return err ? err : walk_final(&w, out);
+}
+
 /* ---- open and friends -------------------------------------------------- */
 
-static int open_device(const char *name, int flags, struct file **out)
+static int open_device(const struct device *d, int flags, struct file **out)
 {
-    if (*name == '\0') {
+    if (!d) {
         if ((flags & O_ACCMODE) != O_RDONLY)
             return -EISDIR;
         struct file *f = file_alloc(FILE_DEVDIR, flags, NULL, NULL);
@@ -266,9 +376,6 @@ static int open_device(const char *name, int flags, struct file **out)
         *out = f;
         return 0;
     }
-    const struct device *d = dev_lookup(name);
-    if (!d)
-        return -ENOENT;
     if (flags & O_DIRECTORY)
         return -ENOTDIR;
     struct file *f = file_alloc(FILE_DEVICE, flags & (O_ACCMODE | O_NONBLOCK | O_APPEND),
@@ -279,7 +386,7 @@ static int open_device(const char *name, int flags, struct file **out)
     if (d->open) {
         int err = d->open(f);
         if (err) {
-            f->refs = 0;
+            file_abandon(f);
             return err;
         }
     }
@@ -287,30 +394,31 @@ static int open_device(const char *name, int flags, struct file **out)
     return 0;
 }
 
-int vfs_open(const char *path, int flags, uint32_t mode, struct file **out)
+/* open's lookup, creating the last component for O_CREAT. */
+static int open_lookup(struct vnode *at, const char *path, int flags, uint32_t mode,
+                       struct node *nd)
 {
-    const char *dname = dev_path(path);
-    if (dname)
-        return open_device(dname, flags, out);
-    if (!have_root)
-        return -ENOENT;
-
-    sleeplock_acquire(&fs_lock);
-    uint32_t ino;
-    int err = ext2_resolve(&rootfs, path, &ino);
-    if (err == -ENOENT && (flags & O_CREAT)) {
-        uint32_t dir;
-        const char *name;
-        size_t name_len;
-        err = lookup_parent(path, &dir, &name, &name_len);
-        if (!err)
-            err = ext2_create(&rootfs, dir, name, name_len, (uint16_t)(mode & 07777), &ino);
-    } else if (!err && (flags & O_CREAT) && (flags & O_EXCL)) {
-        err = -EEXIST;
-    }
-    struct ext2_stat es;
+    struct walk w;
+    int err = walk_to_last(at, path, &w);
+    if (err)
+        return err;
+    err = walk_final(&w, nd);
+    if (!(flags & O_CREAT))
+        return err;
     if (!err)
-        err = ext2_stat(&rootfs, ino, &es);
+        return (flags & O_EXCL) ? -EEXIST : 0;
+    if (err != -ENOENT || w.dir == DEVDIR_INO)
+        return err;
+    if (w.slash)
+        return -EISDIR; /* "new/" names a directory open cannot make */
+    nd->dev = NULL;
+    return ext2_create(&rootfs, w.dir, w.name, w.len, (uint16_t)(mode & 07777), &nd->ino);
+}
+
+static int open_inode(uint32_t ino, int flags, struct file **out)
+{
+    struct ext2_stat es;
+    int err = ext2_stat(&rootfs, ino, &es);
     if (!err) {
         bool is_dir = (es.mode & S_IFMT) == S_IFDIR;
         if (is_dir && (flags & O_ACCMODE) != O_RDONLY)
@@ -320,22 +428,33 @@ int vfs_open(const char *path, int flags, uint32_t mode, struct file **out)
         else if (!is_dir && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY)
             err = ext2_truncate(&rootfs, ino, 0);
     }
-    struct file *f = NULL;
-    if (!err) {
-        struct vnode *vn = vnode_get(ino);
-        f = vn ? file_alloc(FILE_INODE, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), NULL, NULL)
-               : NULL;
-        if (!f) {
-            if (vn)
-                vn->refs--;
-            err = -ENFILE;
-        } else {
-            f->vn = vn;
-        }
+    if (err)
+        return err;
+    struct vnode *vn = vnode_get(ino);
+    struct file *f = vn ? file_alloc(FILE_INODE, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK),
+                                     NULL, NULL)
+                        : NULL;
+    if (!f) {
+        vnode_put(vn);
+        return -ENFILE;
     }
+    f->vn = vn;
+    *out = f;
+    return 0;
+}
+
+int vfs_open(struct vnode *at, const char *path, int flags, uint32_t mode, struct file **out)
+{
+    sleeplock_acquire(&fs_lock);
+    struct node nd;
+    int err = open_lookup(at, path, flags, mode, &nd);
+    bool device = !err && (nd.dev || nd.ino == DEVDIR_INO);
+    if (!err && !device)
+        err = open_inode(nd.ino, flags, out);
     sleeplock_release(&fs_lock);
-    if (!err)
-        *out = f;
+    /* A device's open may sleep: not under the file system's lock. */
+    if (device)
+        err = open_device(nd.dev, flags, out);
     return err;
 }
 
@@ -425,10 +544,7 @@ int vfs_fstat(struct file *f, struct stat *st)
         return 0;
     }
     if (f->kind == FILE_DEVDIR) {
-        memset(st, 0, sizeof *st);
-        st->st_dev = 2;
-        st->st_mode = S_IFDIR | 0755;
-        st->st_nlink = 2;
+        fill_stat_devdir(st);
         return 0;
     }
     sleeplock_acquire(&fs_lock);
@@ -536,147 +652,222 @@ int64_t vfs_getdents(struct file *f, void *buf, uint64_t n)
 
 /* ---- path operations --------------------------------------------------- */
 
-int vfs_stat(const char *path, struct stat *st)
+int vfs_stat(struct vnode *at, const char *path, struct stat *st)
 {
-    const char *dname = dev_path(path);
-    if (dname) {
-        if (*dname == '\0') {
-            memset(st, 0, sizeof *st);
-            st->st_dev = 2;
-            st->st_mode = S_IFDIR | 0755;
-            st->st_nlink = 2;
-            return 0;
-        }
-        const struct device *d = dev_lookup(dname);
-        if (!d)
-            return -ENOENT;
-        fill_stat_device(d, st);
-        return 0;
-    }
-    if (!have_root)
-        return -ENOENT;
     sleeplock_acquire(&fs_lock);
-    uint32_t ino;
+    struct node nd;
     struct ext2_stat es;
-    int err = ext2_resolve(&rootfs, path, &ino);
-    if (!err)
-        err = ext2_stat(&rootfs, ino, &es);
-    sleeplock_release(&fs_lock);
-    if (!err)
+    int err = lookup(at, path, &nd);
+    if (!err && nd.dev)
+        fill_stat_device(nd.dev, st);
+    else if (!err && nd.ino == DEVDIR_INO)
+        fill_stat_devdir(st);
+    else if (!err && !(err = ext2_stat(&rootfs, nd.ino, &es)))
         fill_stat_from_ext2(&es, st);
-    return err;
-}
-
-int vfs_check_dir(const char *path)
-{
-    struct stat st;
-    int err = vfs_stat(path, &st);
-    if (err)
-        return err;
-    return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
-/* Runs op on (parent dir, name) of path under the lock. */
-static int with_parent(const char *path, int (*op)(uint32_t dir, const char *name, size_t len,
-                                                   void *arg), void *arg)
-{
-    if (dev_path(path))
-        return -EPERM;
-    if (!have_root)
-        return -ENOENT;
-    sleeplock_acquire(&fs_lock);
-    uint32_t dir;
-    const char *name;
-    size_t len;
-    int err = lookup_parent(path, &dir, &name, &len);
-    if (!err)
-        err = op(dir, name, len, arg);
     sleeplock_release(&fs_lock);
     return err;
 }
 
-static int do_mkdir(uint32_t dir, const char *name, size_t len, void *arg)
+int vfs_dir_get(struct vnode *at, const char *path, struct vnode **out)
 {
-    uint32_t ino;
-    return ext2_mkdir(&rootfs, dir, name, len, (uint16_t)(*(uint32_t *)arg & 07777), &ino);
+    sleeplock_acquire(&fs_lock);
+    struct node nd;
+    int err = lookup(at, path, &nd);
+    if (!err)
+        err = nd.dev ? -ENOTDIR : check_directory(nd.ino);
+    if (!err) {
+        *out = nd.ino == DEVDIR_INO ? vnode_dup(&devdir_vnode) : vnode_get(nd.ino);
+        err = *out ? 0 : -ENFILE;
+    }
+    sleeplock_release(&fs_lock);
+    return err;
 }
 
-int vfs_mkdir(const char *path, uint32_t mode)
+/* The entry of dir that names ino, other than "." and "..". */
+static int name_in_dir(uint32_t dir, uint32_t ino, struct ext2_dirent *de)
 {
-    return with_parent(path, do_mkdir, &mode);
+    uint64_t cookie = 0;
+    int r;
+    while ((r = ext2_readdir(&rootfs, dir, &cookie, de)) > 0)
+        if (de->ino == ino && !path_is_dot(de->name, de->name_len) &&
+            !path_is_dotdot(de->name, de->name_len))
+            return 0;
+    return r < 0 ? r : -ENOENT;
 }
 
-static int do_unlink(uint32_t dir, const char *name, size_t len, void *arg)
+int vfs_getcwd(struct vnode *dir, char *buf, size_t size)
 {
-    (void)arg;
-    uint32_t ino;
-    int err = ext2_lookup(&rootfs, dir, name, len, &ino);
+    if (size < 2)
+        return -ERANGE;
+    size_t start = size - 1;
+    buf[start] = '\0';
+    uint32_t ino = dir ? dir->ino : EXT2_ROOT_INO;
+    int err = 0;
+    if (ino == DEVDIR_INO) {
+        err = path_prepend(buf, &start, "dev", 3);
+        ino = EXT2_ROOT_INO;
+    }
+    static struct ext2_dirent de; /* big (NAME_MAX); only used under fs_lock */
+    sleeplock_acquire(&fs_lock);
+    /* Each step goes one level up; more steps than inodes means a loop. */
+    for (uint32_t steps = 0; ino != EXT2_ROOT_INO && !err; steps++) {
+        uint32_t parent;
+        if (steps > rootfs.inodes_count)
+            err = -EUCLEAN;
+        if (!err)
+            err = ext2_lookup(&rootfs, ino, "..", 2, &parent);
+        if (!err)
+            err = name_in_dir(parent, ino, &de);
+        if (!err)
+            err = path_prepend(buf, &start, de.name, de.name_len);
+        ino = parent;
+    }
+    sleeplock_release(&fs_lock);
+    if (!err && start == size - 1)
+        err = path_prepend(buf, &start, "", 0); /* the root */
     if (err)
         return err;
-    if (ino_is_open(ino))
-        return -EBUSY;
-    return ext2_unlink(&rootfs, dir, name, len);
+    memmove(buf, buf + start, size - start);
+    return (int)(size - start);
 }
 
-int vfs_unlink(const char *path)
+/* The last component of path for an operation on a directory entry: runs
+ * op on (its directory, its name) under the lock. /dev's entries are not
+ * on disk: -EPERM. */
+static int with_parent(struct vnode *at, const char *path,
+                       int (*op)(const struct walk *w, void *arg), void *arg)
 {
-    return with_parent(path, do_unlink, NULL);
+    sleeplock_acquire(&fs_lock);
+    struct walk w;
+    int err = walk_to_last(at, path, &w);
+    if (!err && (w.dir == DEVDIR_INO || is_dev_entry(w.dir, w.name, w.len)))
+        err = -EPERM;
+    else if (!err && !have_root)
+        err = -ENOENT;
+    if (!err)
+        err = op(&w, arg);
+    sleeplock_release(&fs_lock);
+    return err;
 }
 
-static int do_rmdir(uint32_t dir, const char *name, size_t len, void *arg)
+static bool names_dot(const struct walk *w)
+{
+    return path_is_dot(w->name, w->len) || path_is_dotdot(w->name, w->len);
+}
+
+static int do_mkdir(const struct walk *w, void *arg)
+{
+    if (w->len == 0 || names_dot(w))
+        return -EEXIST; /* "/", "x/." and "x/.." exist ("x/" is a new x) */
+    uint32_t ino;
+    return ext2_mkdir(&rootfs, w->dir, w->name, w->len, (uint16_t)(*(uint32_t *)arg & 07777),
+                      &ino);
+}
+
+int vfs_mkdir(struct vnode *at, const char *path, uint32_t mode)
+{
+    return with_parent(at, path, do_mkdir, &mode);
+}
+
+static int do_unlink(const struct walk *w, void *arg)
 {
     (void)arg;
-    if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
-        return -EINVAL;
-    return ext2_rmdir(&rootfs, dir, name, len);
+    struct node nd;
+    int err = walk_final(w, &nd);
+    if (err)
+        return err;
+    if (w->len == 0 || names_dot(w) || w->slash)
+        return -EISDIR; /* walk_final found a directory */
+    if (ino_is_open(nd.ino))
+        return -EBUSY;
+    return ext2_unlink(&rootfs, w->dir, w->name, w->len);
 }
 
-int vfs_rmdir(const char *path)
+int vfs_unlink(struct vnode *at, const char *path)
 {
-    return with_parent(path, do_rmdir, NULL);
+    return with_parent(at, path, do_unlink, NULL);
 }
 
-int vfs_rename(const char *from, const char *to)
+static int do_rmdir(const struct walk *w, void *arg)
 {
-    if (dev_path(from) || dev_path(to))
-        return -EPERM;
-    if (!have_root)
-        return -ENOENT;
-    /* Moving a directory into itself would orphan it. */
-    size_t flen = strlen(from);
-    if (strncmp(from, to, flen) == 0 && to[flen] == '/')
+    (void)arg;
+    if (w->len == 0)
+        return -EBUSY; /* the root */
+    if (names_dot(w))
         return -EINVAL;
-    sleeplock_acquire(&fs_lock);
-    uint32_t odir, ndir, victim;
-    const char *oname, *nname;
-    size_t olen, nlen;
-    int err = lookup_parent(from, &odir, &oname, &olen);
+    uint32_t ino;
+    int err = ext2_lookup(&rootfs, w->dir, w->name, w->len, &ino);
+    if (!err && ino_is_open(ino))
+        err = -EBUSY; /* open, or a working directory: ext2 would free it */
+    return err ? err : ext2_rmdir(&rootfs, w->dir, w->name, w->len);
+}
+
+int vfs_rmdir(struct vnode *at, const char *path)
+{
+    return with_parent(at, path, do_rmdir, NULL);
+}
+
+/* rename's source: w's entry, which must be a directory if either path
+ * ends in a slash. */
+static int rename_source(const struct walk *w, bool want_dir)
+{
+    if (w->len == 0)
+        return -EBUSY;
+    if (names_dot(w))
+        return -EINVAL;
+    struct node nd;
+    int err = walk_final(w, &nd);
+    if (!err && want_dir)
+        err = check_directory(nd.ino);
+    return err;
+}
+
+struct rename_to {
+    struct vnode *at;
+    const char *path;
+};
+
+static int do_rename(const struct walk *from, void *arg)
+{
+    const struct rename_to *dest = arg;
+    struct walk to;
+    int err = walk_to_last(dest->at, dest->path, &to);
+    if (!err && (to.dir == DEVDIR_INO || is_dev_entry(to.dir, to.name, to.len)))
+        err = -EPERM;
     if (!err)
-        err = lookup_parent(to, &ndir, &nname, &nlen);
-    if (!err && ext2_lookup(&rootfs, ndir, nname, nlen, &victim) == 0 && ino_is_open(victim))
+        err = rename_source(from, from->slash || to.slash);
+    if (!err && (to.len == 0 || names_dot(&to)))
+        err = to.len ? -EINVAL : -EBUSY;
+    uint32_t victim;
+    if (!err && ext2_lookup(&rootfs, to.dir, to.name, to.len, &victim) == 0 && ino_is_open(victim))
         err = -EBUSY; /* the replaced file would be freed under its users */
     if (!err)
-        err = ext2_rename(&rootfs, odir, oname, olen, ndir, nname, nlen);
-    sleeplock_release(&fs_lock);
+        err = ext2_rename(&rootfs, from->dir, from->name, from->len, to.dir, to.name, to.len);
     return err;
 }
 
-int vfs_truncate(const char *path, uint64_t size)
+int vfs_rename(struct vnode *at, const char *from, const char *to)
 {
-    if (dev_path(path))
-        return -EINVAL;
-    if (!have_root)
-        return -ENOENT;
+    struct rename_to dest = { at, to };
+    return with_parent(at, from, do_rename, &dest);
+}
+
+int vfs_truncate(struct vnode *at, const char *path, uint64_t size)
+{
     sleeplock_acquire(&fs_lock);
-    uint32_t ino;
+    struct node nd;
     struct ext2_stat es;
-    int err = ext2_resolve(&rootfs, path, &ino);
+    int err = lookup(at, path, &nd);
+    if (!err && nd.dev)
+        err = -EINVAL;
+    else if (!err && nd.ino == DEVDIR_INO)
+        err = -EISDIR;
     if (!err)
-        err = ext2_stat(&rootfs, ino, &es);
+        err = ext2_stat(&rootfs, nd.ino, &es);
     if (!err && (es.mode & S_IFMT) == S_IFDIR)
         err = -EISDIR;
     if (!err)
-        err = ext2_truncate(&rootfs, ino, size);
+        err = ext2_truncate(&rootfs, nd.ino, size);
     sleeplock_release(&fs_lock);
     return err;
 }

@@ -3,27 +3,43 @@
  *
  * One root file system (ext2 on the first disk) plus device files under
  * /dev, served from a device table (dev_register) rather than from disk.
- * Paths given to vfs_* are absolute and canonical (fs/path.h builds them
- * from a cwd). An open file (struct file) is shared by every descriptor
- * that refers to it (dup, fork) and counts them; its offset is shared too.
- * Descriptor tables (struct fdtable) belong to tasks.
+ * Paths given to vfs_* are as the user wrote them: an absolute path starts
+ * at the root, a relative one at `at` (a counted directory reference, a
+ * process's working directory; NULL means the root). They are resolved one
+ * component at a time through the real directories (fs/path.h): "." and
+ * ".." are directory entries ("/"'s ".." is "/"), a missing or
+ * non-directory component is ENOENT / ENOTDIR wherever it is, and a
+ * trailing slash demands a directory (ENOTDIR otherwise). An open file
+ * (struct file) is shared by every descriptor that refers to it (dup, fork)
+ * and counts them; its offset is shared too. Descriptor tables (struct
+ * fdtable) belong to tasks.
+ *
+ * Limits (docs/syscalls.md): NOFILE descriptors per process, NFILE open
+ * files in the whole system (allocated on demand), NVNODE distinct inodes
+ * in use (open files and working directories). Exhaustion is EMFILE /
+ * ENFILE, never a crash.
  *
  * Buffers passed to vfs_read/vfs_write/vfs_getdents are kernel memory; the
  * system-call layer copies to and from user space. Every ext2 operation
  * runs under one sleeping lock (the kernel is not preemptive, but disk I/O
  * sleeps). Errors are negative errno values. Unlinking a file that is open
- * fails with -EBUSY: ext2 would free its blocks while they are in use.
+ * fails with -EBUSY: ext2 would free its blocks while they are in use; so
+ * does removing a directory that is open or some process's working
+ * directory.
  */
 #ifndef FS_VFS_H
 #define FS_VFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fs/blockdev.h"
 #include "kernel/abi.h"
 
-#define NOFILE 32           /* descriptors per task */
+#define NOFILE 64           /* descriptors per process */
+#define NFILE 1024          /* open files (descriptions) in the system */
+#define NVNODE 1024         /* inodes in use: open files, working directories */
 
 struct file;
 
@@ -76,9 +92,12 @@ void vfs_set_dirty_hook(uint64_t (*clock)(void), void (*hook)(void *arg), void *
 uint64_t vfs_dirty_since(void);
 int dev_register(const struct device *dev);
 
-int vfs_open(const char *path, int flags, uint32_t mode, struct file **out);
-/* A file that is not in the name space (pipes): refs = 1. */
+int vfs_open(struct vnode *at, const char *path, int flags, uint32_t mode, struct file **out);
+/* A file that is not in the name space (pipes): refs = 1. NULL when NFILE
+ * files are open or memory ran out. */
 struct file *file_alloc(enum file_kind kind, int flags, const struct file_ops *ops, void *priv);
+/* Frees a file from file_alloc whose setup failed, without its release. */
+void file_abandon(struct file *f);
 void file_get(struct file *f);
 void file_put(struct file *f);
 
@@ -91,14 +110,23 @@ int vfs_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
 /* Fills buf with struct dirent records; bytes filled, 0 at the end. */
 int64_t vfs_getdents(struct file *f, void *buf, uint64_t n);
 
-int vfs_stat(const char *path, struct stat *st);
-int vfs_mkdir(const char *path, uint32_t mode);
-int vfs_unlink(const char *path);
-int vfs_rmdir(const char *path);
-int vfs_rename(const char *from, const char *to);
-int vfs_truncate(const char *path, uint64_t size);
-/* 0 when path is a directory, -ENOTDIR / -ENOENT otherwise (for chdir). */
-int vfs_check_dir(const char *path);
+int vfs_stat(struct vnode *at, const char *path, struct stat *st);
+int vfs_mkdir(struct vnode *at, const char *path, uint32_t mode);
+int vfs_unlink(struct vnode *at, const char *path);
+int vfs_rmdir(struct vnode *at, const char *path);
+int vfs_rename(struct vnode *at, const char *from, const char *to);
+int vfs_truncate(struct vnode *at, const char *path, uint64_t size);
+
+/* Working directories: a counted reference to the directory path names
+ * (chdir; -ENOTDIR / -ENOENT / -ENFILE), another reference to the same
+ * one (fork), and dropping one (NULL, the root, is never counted). */
+int vfs_dir_get(struct vnode *at, const char *path, struct vnode **out);
+struct vnode *vnode_dup(struct vnode *vn);
+void vnode_put(struct vnode *vn);
+/* dir's absolute path into buf, found by walking ".." up to the root and
+ * looking up each directory's name in its parent. The length with the NUL,
+ * or -ERANGE when it needs more than size bytes. */
+int vfs_getcwd(struct vnode *dir, char *buf, size_t size);
 
 /* Descriptor tables. */
 int fd_install(struct fdtable *t, struct file *f);      /* lowest free fd or -EMFILE */

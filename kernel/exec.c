@@ -131,7 +131,10 @@ static int64_t build_stack(pte_t *pt, char *const argv[], char *const envp[])
 int exec_image(struct proc *p, const char *path, char *const argv[], char *const envp[])
 {
     struct file *f;
-    int err = vfs_open(path, O_RDONLY, 0, &f);
+    /* A relative path starts at the caller's working directory (spawn's
+     * caller is the parent; at boot there is none: the root). */
+    struct proc *caller = proc_current();
+    int err = vfs_open(caller ? caller->cwd : NULL, path, O_RDONLY, 0, &f);
     if (err)
         return err;
     struct stat st;

@@ -47,7 +47,7 @@ static void load_console_font(void)
     fmt_snprintf(path, sizeof path, "/usr/share/fonts/%s.psf", name);
     struct file *f;
     struct stat st;
-    int err = vfs_open(path, O_RDONLY, 0, &f);
+    int err = vfs_open(NULL, path, O_RDONLY, 0, &f);
     if (err) {
         klog("screen: %s: cannot open (error %d); keeping the built-in font\n", path, err);
         return;
@@ -115,7 +115,7 @@ static void run_bootargs(void)
     size_t len;
     bool have_cmd = cmdline_find(args, "cmd", &cmd, &len);
     struct stat st;
-    if (vfs_stat("/bin/init", &st) == 0) {
+    if (vfs_stat(NULL, "/bin/init", &st) == 0) {
         /* User space: init runs the command (or the shell) from here on. */
         const char *argv_cmd[] = { "init", "-c", cmd, NULL };
         const char *argv_plain[] = { "init", NULL };

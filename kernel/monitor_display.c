@@ -99,7 +99,7 @@ static int cmd_fbtest(int argc, char **argv)
         return 0;
     }
     struct file *f;
-    int err = vfs_open("/dev/fb0", O_RDWR, 0, &f);
+    int err = vfs_open(NULL, "/dev/fb0", O_RDWR, 0, &f);
     if (err) {
         kprintf("fbtest: open /dev/fb0: error %d\n", err);
         return 1;
@@ -195,7 +195,7 @@ static int cmd_kbdread(int argc, char **argv)
         return 2;
     }
     struct file *f;
-    int err = vfs_open("/dev/input/kbd", O_RDONLY, 0, &f);
+    int err = vfs_open(NULL, "/dev/input/kbd", O_RDONLY, 0, &f);
     if (err) {
         kprintf("kbdread: open /dev/input/kbd: error %d\n", err);
         return 1;

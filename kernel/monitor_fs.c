@@ -7,7 +7,6 @@
 #include "kernel/monitor_cmds.h"
 
 #include "drivers/virtio/virtio_blk.h"
-#include "fs/path.h"
 #include "fs/vfs.h"
 #include "kernel/cksum.h"
 #include "kernel/console.h"
@@ -44,12 +43,12 @@ static int fail(const char *cmd, const char *path, int err)
     return 1;
 }
 
-/* Canonical absolute path of argv[i], or NULL after a message. */
-static const char *abs_path(const char *cmd, const char *arg, char *buf, size_t size)
+/* A copy of a path argument (the VFS starts relative ones at "/"), or
+ * NULL after a message when it does not fit. */
+static const char *path_arg(const char *cmd, const char *arg, char *buf, size_t size)
 {
-    int n = path_resolve("/", arg, buf, size);
-    if (n < 0) {
-        fail(cmd, arg, n);
+    if (strlcpy(buf, arg, size) >= size) {
+        fail(cmd, arg, -ENAMETOOLONG);
         return NULL;
     }
     return buf;
@@ -70,10 +69,10 @@ static int cmd_ls(int argc, char **argv)
         return 2;
     }
     char path[256];
-    if (!abs_path("ls", argc == 2 ? argv[1] : "/", path, sizeof path))
+    if (!path_arg("ls", argc == 2 ? argv[1] : "/", path, sizeof path))
         return 1;
     struct file *f;
-    int err = vfs_open(path, O_RDONLY | O_DIRECTORY, 0, &f);
+    int err = vfs_open(NULL, path, O_RDONLY | O_DIRECTORY, 0, &f);
     if (err)
         return fail("ls", path, err);
     uint8_t *buf = kmalloc(4096);
@@ -92,7 +91,7 @@ static int cmd_ls(int argc, char **argv)
             size_t nlen = strlen(name);
             if (at + nlen < sizeof child) {
                 memcpy(child + at, name, nlen + 1);
-                if (vfs_stat(child, &st) == 0)
+                if (vfs_stat(NULL, child, &st) == 0)
                     kprintf("%c %9ld %s\n", d->d_type == DT_DIR ? 'd' : d->d_type == DT_CHR ? 'c' : '-',
                             st.st_size, name);
                 else
@@ -111,7 +110,7 @@ static int read_all(const char *path, void (*fn)(void *ctx, const uint8_t *p, in
                     void *ctx, uint64_t *total)
 {
     struct file *f;
-    int err = vfs_open(path, O_RDONLY, 0, &f);
+    int err = vfs_open(NULL, path, O_RDONLY, 0, &f);
     if (err)
         return err;
     const uint64_t chunk = 64 * 1024;
@@ -142,7 +141,7 @@ static int cmd_cat(int argc, char **argv)
     NEED_ARGS(2, "cat PATH");
     char path[256];
     uint64_t total;
-    if (!abs_path("cat", argv[1], path, sizeof path))
+    if (!path_arg("cat", argv[1], path, sizeof path))
         return 1;
     int err = read_all(path, print_bytes, NULL, &total);
     return err ? fail("cat", path, err) : 0;
@@ -159,7 +158,7 @@ static int cmd_cksum(int argc, char **argv)
     char path[256];
     uint64_t total;
     uint32_t crc = 0;
-    if (!abs_path("cksum", argv[1], path, sizeof path))
+    if (!path_arg("cksum", argv[1], path, sizeof path))
         return 1;
     int err = read_all(path, crc_bytes, &crc, &total);
     if (err)
@@ -179,7 +178,7 @@ static int cmd_readbench(int argc, char **argv)
 {
     NEED_ARGS(2, "readbench PATH");
     char path[256];
-    if (!abs_path("readbench", argv[1], path, sizeof path))
+    if (!path_arg("readbench", argv[1], path, sizeof path))
         return 1;
     struct vfs_stats s0, s1;
     vfs_get_stats(&s0);
@@ -204,10 +203,10 @@ static int write_words(int argc, char **argv, int flags)
         return 2;
     }
     char path[256];
-    if (!abs_path(argv[0], argv[1], path, sizeof path))
+    if (!path_arg(argv[0], argv[1], path, sizeof path))
         return 1;
     struct file *f;
-    int err = vfs_open(path, O_WRONLY | O_CREAT | flags, 0644, &f);
+    int err = vfs_open(NULL, path, O_WRONLY | O_CREAT | flags, 0644, &f);
     if (err)
         return fail(argv[0], path, err);
     for (int i = 2; i < argc && !err; i++) {
@@ -240,7 +239,7 @@ static int one_path_op(int argc, char **argv, int (*op)(const char *))
 {
     NEED_ARGS(2, "CMD PATH");
     char path[256];
-    if (!abs_path(argv[0], argv[1], path, sizeof path))
+    if (!path_arg(argv[0], argv[1], path, sizeof path))
         return 1;
     int err = op(path);
     return err ? fail(argv[0], path, err) : 0;
@@ -248,7 +247,17 @@ static int one_path_op(int argc, char **argv, int (*op)(const char *))
 
 static int mkdir_755(const char *p)
 {
-    return vfs_mkdir(p, 0755);
+    return vfs_mkdir(NULL, p, 0755);
+}
+
+static int unlink_path(const char *p)
+{
+    return vfs_unlink(NULL, p);
+}
+
+static int rmdir_path(const char *p)
+{
+    return vfs_rmdir(NULL, p);
 }
 
 static int cmd_mkdir(int argc, char **argv)
@@ -258,21 +267,21 @@ static int cmd_mkdir(int argc, char **argv)
 
 static int cmd_rm(int argc, char **argv)
 {
-    return one_path_op(argc, argv, vfs_unlink);
+    return one_path_op(argc, argv, unlink_path);
 }
 
 static int cmd_rmdir(int argc, char **argv)
 {
-    return one_path_op(argc, argv, vfs_rmdir);
+    return one_path_op(argc, argv, rmdir_path);
 }
 
 static int cmd_mv(int argc, char **argv)
 {
     NEED_ARGS(3, "mv FROM TO");
     char from[256], to[256];
-    if (!abs_path("mv", argv[1], from, sizeof from) || !abs_path("mv", argv[2], to, sizeof to))
+    if (!path_arg("mv", argv[1], from, sizeof from) || !path_arg("mv", argv[2], to, sizeof to))
         return 1;
-    int err = vfs_rename(from, to);
+    int err = vfs_rename(NULL, from, to);
     return err ? fail("mv", from, err) : 0;
 }
 
@@ -280,10 +289,10 @@ static int cmd_stat(int argc, char **argv)
 {
     NEED_ARGS(2, "stat PATH");
     char path[256];
-    if (!abs_path("stat", argv[1], path, sizeof path))
+    if (!path_arg("stat", argv[1], path, sizeof path))
         return 1;
     struct stat st;
-    int err = vfs_stat(path, &st);
+    int err = vfs_stat(NULL, path, &st);
     if (err)
         return fail("stat", path, err);
     kprintf("%s: inode %lu mode %o links %u size %ld blocks %ld mtime %ld\n", argv[1],
@@ -295,7 +304,7 @@ static int cmd_truncate(int argc, char **argv)
 {
     NEED_ARGS(3, "truncate PATH SIZE");
     char path[256];
-    if (!abs_path("truncate", argv[1], path, sizeof path))
+    if (!path_arg("truncate", argv[1], path, sizeof path))
         return 1;
     uint64_t size = 0;
     for (const char *p = argv[2]; *p; p++) {
@@ -305,7 +314,7 @@ static int cmd_truncate(int argc, char **argv)
         }
         size = size * 10 + (uint64_t)(*p - '0');
     }
-    int err = vfs_truncate(path, size);
+    int err = vfs_truncate(NULL, path, size);
     return err ? fail("truncate", path, err) : 0;
 }
 

@@ -16,6 +16,26 @@ struct pipe {
     int readers, writers;
 };
 
+static int npipes; /* pipes in existence (<= NPIPE); changed with interrupts off */
+
+/* Counts a new pipe in; false when NPIPE exist. */
+static bool pipe_count_in(void)
+{
+    uint64_t flags = irq_save();
+    bool room = npipes < NPIPE;
+    if (room)
+        npipes++;
+    irq_restore(flags);
+    return room;
+}
+
+static void pipe_count_out(void)
+{
+    uint64_t flags = irq_save();
+    npipes--;
+    irq_restore(flags);
+}
+
 static int64_t pipe_read(struct file *f, void *buf, uint64_t n)
 {
     struct pipe *p = f->priv;
@@ -84,6 +104,7 @@ static void pipe_release(struct file *f)
     if (last) {
         kpages_free(p->ring.data);
         kfree(p);
+        pipe_count_out();
     }
 }
 
@@ -93,12 +114,15 @@ static const struct file_ops pipe_ops = {
 
 int pipe_create(struct file **read_end, struct file **write_end)
 {
+    if (!pipe_count_in())
+        return -ENFILE;
     struct pipe *p = kmalloc(sizeof *p);
     uint8_t *page = kpages_alloc(1, 1, PAGE_OWNER_PIPE);
     if (!p || !page) {
         kfree(p);
         if (page)
             kpages_free(page);
+        pipe_count_out();
         return -ENOMEM;
     }
     ringbuf_init(&p->ring, page, PAGE_SIZE);
@@ -107,9 +131,10 @@ int pipe_create(struct file **read_end, struct file **write_end)
     struct file *w = r ? file_alloc(FILE_PIPE, O_WRONLY, &pipe_ops, p) : NULL;
     if (!w) {
         if (r)
-            r->refs = 0;
+            file_abandon(r);
         kpages_free(page);
         kfree(p);
+        pipe_count_out();
         return -ENFILE;
     }
     *read_end = r;

@@ -206,7 +206,7 @@ static struct proc *proc_alloc(bool user)
     p->start_ns = uptime_ns();
     p->sleep_timer.fire = sleep_timer_fire;
     p->alarm_timer.fire = signal_alarm_fire;
-    strlcpy(p->cwd, "/", sizeof p->cwd);
+    p->cwd = NULL;
     return p;
 }
 
@@ -224,7 +224,7 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 
 /* A new process running path, with the given descriptors and cwd. */
 static int spawn_process(const char *path, char *const argv[], char *const envp[],
-                         const struct fdtable *files, const char *cwd, struct proc *parent)
+                         const struct fdtable *files, struct vnode *cwd, struct proc *parent)
 {
     struct proc *p = proc_alloc(true);
     if (!p)
@@ -235,7 +235,7 @@ static int spawn_process(const char *path, char *const argv[], char *const envp[
         return err;
     }
     fdtable_copy(&p->files, files);
-    strlcpy(p->cwd, cwd, sizeof p->cwd);
+    p->cwd = vnode_dup(cwd);
     p->parent = parent;
     uint64_t flags = irq_save();
     p->state = PROC_RUNNABLE;
@@ -247,12 +247,12 @@ int proc_create_init(const char *path, const char *const argv[])
 {
     /* fds 0, 1, 2: the console. */
     struct file *con;
-    int err = vfs_open("/dev/console", O_RDWR, 0, &con);
+    int err = vfs_open(NULL, "/dev/console", O_RDWR, 0, &con);
     if (err)
         return err;
     struct fdtable files = { .fd = { con, con, con } };
     char *const envp[] = { "PATH=/bin", "HOME=/", NULL };
-    int pid = spawn_process(path, (char *const *)argv, envp, &files, "/", NULL);
+    int pid = spawn_process(path, (char *const *)argv, envp, &files, NULL, NULL);
     file_put(con);
     if (pid < 0)
         return pid;
@@ -312,7 +312,7 @@ int proc_fork(void)
     c->stack_lo = parent->stack_lo;
     c->mmap_next = parent->mmap_next;
     fdtable_copy(&c->files, &parent->files);
-    memcpy(c->cwd, parent->cwd, sizeof c->cwd);
+    c->cwd = vnode_dup(parent->cwd);
     memcpy(c->task.name, parent->task.name, sizeof c->task.name);
     c->parent = parent;
     signal_fork(c, parent);
@@ -335,6 +335,8 @@ void proc_exit(int wait_status)
     timer_cancel(&p->sleep_timer);
     timer_cancel(&p->alarm_timer);
     fdtable_close_all(&p->files);
+    vnode_put(p->cwd);
+    p->cwd = NULL;
     vm_activate(kernel_pagetable);
     uvm_destroy(p->pagetable);
     p->pagetable = NULL;

@@ -20,8 +20,10 @@
  *
  * Lifecycle: proc_create_init() makes pid 1 from /bin/init; fork shares the
  * address space copy-on-write (kernel/uvm.c); exec replaces it; exit frees
- * the address space and files at once and leaves a zombie with its status until the parent's wait4
- * reaps it (and frees its kernel stack). Orphans are given to init.
+ * the address space and files and drops the working directory (a counted
+ * directory reference, fs/vfs.h) at once, and leaves a zombie with its
+ * status until the parent's wait4 reaps it (and frees its kernel stack).
+ * Orphans are given to init.
  *
  * Signals (kernel/signal.c, docs/signals.md): a pending and a blocked set
  * and an action per signal; they are acted on when the process is about to
@@ -43,7 +45,6 @@
 #include "kernel/vm.h"
 
 #define NPROC 64
-#define PROC_CWD_MAX 256
 
 enum proc_state { PROC_UNUSED, PROC_EMBRYO, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING,
                   PROC_ZOMBIE };
@@ -79,7 +80,7 @@ struct proc {
     struct timerq_entry alarm_timer;  /* ITIMER_REAL: delivers SIGALRM */
     uint64_t alarm_interval_ns; /* its reload value; 0 = one-shot */
     struct fdtable files;
-    char cwd[PROC_CWD_MAX];
+    struct vnode *cwd;          /* working directory (counted; NULL: the root) */
     uint64_t user_ticks, sys_ticks; /* timer ticks that found it running */
     uint64_t cpu_ns;                /* exact time on the hart (switch to switch) */
     uint64_t start_ns;

@@ -1,10 +1,14 @@
 /*
  * kernel/sys_file.c — system calls on files, directories and descriptors.
- * Paths are copied in, made absolute against the process's cwd
- * (fs/path.h), then handed to the VFS. Data moves through a kernel bounce
- * buffer of at most BOUNCE bytes at a time (the VFS works on kernel memory).
+ * Paths are copied in as written and handed to the VFS with the process's
+ * working directory, where relative ones start; the VFS resolves them
+ * through the real directories (fs/vfs.h). The working directory is a
+ * counted directory reference, not a string: its depth and the length of
+ * its path are unlimited, and getcwd finds the path by walking ".." up to
+ * the root (vfs_getcwd), in a kernel buffer of at most GETCWD_MAX bytes.
+ * Data moves through a kernel bounce buffer of at most BOUNCE bytes at a
+ * time (the VFS works on kernel memory).
  */
-#include "fs/path.h"
 #include "fs/vfs.h"
 #include "kernel/abi.h"
 #include "kernel/errno.h"
@@ -16,44 +20,26 @@
 #include "kernel/uaccess.h"
 
 #define BOUNCE (64 * 1024)
+#define GETCWD_MAX (64 * 1024)
 
-/* Does the path as written end in "." or ".." (before normalization
- * erases them)? rmdir and rename must refuse those (POSIX: EINVAL). */
-static bool ends_in_dot(const char *raw, size_t len)
+/* A user path, copied as written; caller kfree()s *out. */
+static long user_path(uint64_t upath, char **out)
 {
-    while (len > 1 && raw[len - 1] == '/')
-        len--;
-    size_t start = len;
-    while (start > 0 && raw[start - 1] != '/')
-        start--;
-    size_t n = len - start;
-    return (n == 1 && raw[start] == '.') || (n == 2 && raw[start] == '.' && raw[start + 1] == '.');
-}
-
-/* A user path, copied and made absolute; caller kfree()s *out. With
- * no_dot, a path whose last component is "." or ".." is -EINVAL. */
-static long user_path_checked(uint64_t upath, char **out, bool no_dot)
-{
-    char *raw = kmalloc(2 * PATH_MAX);
+    char *raw = kmalloc(PATH_MAX);
     if (!raw)
         return -ENOMEM;
     long n = copy_string_from_user(raw, upath, PATH_MAX);
-    if (n >= 0 && no_dot && ends_in_dot(raw, (size_t)n))
-        n = -EINVAL;
-    if (n >= 0)
-        n = path_resolve(proc_current()->cwd, raw, raw + PATH_MAX, PATH_MAX);
     if (n < 0) {
         kfree(raw);
         return n;
     }
-    memmove(raw, raw + PATH_MAX, (size_t)n + 1);
     *out = raw;
     return 0;
 }
 
-static long user_path(uint64_t upath, char **out)
+static struct vnode *cwd(void)
 {
-    return user_path_checked(upath, out, false);
+    return proc_current()->cwd;
 }
 
 static struct file *get_fd(uint64_t fd)
@@ -69,7 +55,7 @@ long sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t a3, uint64
     if (err)
         return err;
     struct file *f;
-    err = vfs_open(path, (int)flags, (uint32_t)mode, &f);
+    err = vfs_open(cwd(), path, (int)flags, (uint32_t)mode, &f);
     kfree(path);
     if (err)
         return err;
@@ -189,25 +175,29 @@ static long with_path(uint64_t upath, long (*op)(const char *path, uint64_t arg)
 static long op_stat(const char *path, uint64_t ust)
 {
     struct stat st;
-    long err = vfs_stat(path, &st);
+    long err = vfs_stat(cwd(), path, &st);
     return err ? err : copy_to_user(ust, &st, sizeof st);
 }
 
-static long op_mkdir(const char *path, uint64_t mode) { return vfs_mkdir(path, (uint32_t)mode); }
-static long op_unlink(const char *path, uint64_t arg) { (void)arg; return vfs_unlink(path); }
-static long op_rmdir(const char *path, uint64_t arg) { (void)arg; return vfs_rmdir(path); }
-static long op_truncate(const char *path, uint64_t len) { return vfs_truncate(path, len); }
+static long op_mkdir(const char *path, uint64_t mode)
+{
+    return vfs_mkdir(cwd(), path, (uint32_t)mode);
+}
+
+static long op_unlink(const char *path, uint64_t arg) { (void)arg; return vfs_unlink(cwd(), path); }
+static long op_rmdir(const char *path, uint64_t arg) { (void)arg; return vfs_rmdir(cwd(), path); }
+static long op_truncate(const char *path, uint64_t len) { return vfs_truncate(cwd(), path, len); }
 
 static long op_chdir(const char *path, uint64_t arg)
 {
     (void)arg;
-    long err = vfs_check_dir(path);
+    struct vnode *dir;
+    long err = vfs_dir_get(cwd(), path, &dir);
     if (err)
         return err;
     struct proc *p = proc_current();
-    if (strlen(path) >= sizeof p->cwd)
-        return -ENAMETOOLONG;
-    strlcpy(p->cwd, path, sizeof p->cwd);
+    vnode_put(p->cwd);
+    p->cwd = dir;
     return 0;
 }
 
@@ -232,13 +222,7 @@ long sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 long sys_rmdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    char *path;
-    long err = user_path_checked(upath, &path, true);
-    if (err)
-        return err;
-    err = op_rmdir(path, 0);
-    kfree(path);
-    return err;
+    return with_path(upath, op_rmdir, 0);
 }
 
 long sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -257,12 +241,12 @@ long sys_rename(uint64_t ufrom, uint64_t uto, uint64_t a2, uint64_t a3, uint64_t
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
     char *from, *to;
-    long err = user_path_checked(ufrom, &from, true);
+    long err = user_path(ufrom, &from);
     if (err)
         return err;
-    err = user_path_checked(uto, &to, true);
+    err = user_path(uto, &to);
     if (!err) {
-        err = vfs_rename(from, to);
+        err = vfs_rename(cwd(), from, to);
         kfree(to);
     }
     kfree(from);
@@ -289,12 +273,21 @@ long sys_getdents(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t 
 long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
-    struct proc *p = proc_current();
-    size_t len = strlen(p->cwd) + 1;
-    if (size < len)
-        return -ERANGE;
-    long err = copy_to_user(ubuf, p->cwd, len);
-    return err ? err : (long)len;
+    /* A path longer than GETCWD_MAX is ENAMETOOLONG, as Linux says for
+     * one longer than a page: no buffer the caller could give would do. */
+    size_t room = size < GETCWD_MAX ? size : GETCWD_MAX;
+    char *buf = kmalloc(room ? room : 1);
+    if (!buf)
+        return -ENOMEM;
+    long len = vfs_getcwd(cwd(), buf, room);
+    if (len == -ERANGE && size > room)
+        len = -ENAMETOOLONG;
+    if (len > 0) {
+        long err = copy_to_user(ubuf, buf, (size_t)len);
+        len = err ? err : len;
+    }
+    kfree(buf);
+    return len;
 }
 
 long sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

@@ -69,12 +69,8 @@ static long copy_vector(uint64_t uvec, char **out, char *strings, size_t *used)
 
 static long gather_exec_args(uint64_t upath, uint64_t uargv, uint64_t uenvp, struct exec_args *a)
 {
-    struct proc *p = proc_current();
-    char *raw = a->strings; /* borrow: the path is copied out before vectors */
-    long n = copy_string_from_user(raw, upath, PATH_MAX);
-    if (n < 0)
-        return n;
-    n = path_resolve(p->cwd, raw, a->path, sizeof a->path);
+    /* As written: exec resolves it from the working directory. */
+    long n = copy_string_from_user(a->path, upath, sizeof a->path);
     if (n < 0)
         return n;
     size_t used = 0;

@@ -4,16 +4,18 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 int main(void)
 {
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd)) {
+    char *cwd = getcwd(NULL, 0); /* any length */
+    if (!cwd) {
         fprintf(stderr, "pwd: %s\n", strerror(errno));
         return 1;
     }
     printf("%s\n", cwd);
+    free(cwd);
     return 0;
 }

@@ -522,12 +522,13 @@ static int builtin_pwd(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd)) {
+    char *cwd = getcwd(NULL, 0); /* any length */
+    if (!cwd) {
         fprintf(stderr, "sh: pwd: %s\n", strerror(errno));
         return 1;
     }
     printf("%s\n", cwd);
+    free(cwd);
     return 0;
 }
 
@@ -760,10 +761,9 @@ static char *read_line(FILE *in)
 
 static void print_prompt(void)
 {
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd))
-        strcpy(cwd, "?");
-    printf("%s $ ", cwd);
+    char *cwd = getcwd(NULL, 0);
+    printf("%s $ ", cwd ? cwd : "?");
+    free(cwd);
     fflush(stdout);
 }
 

@@ -1275,6 +1275,349 @@ static void test_unlink_open_file(void)
     CHECK_ERR(stat("/tmp/ut_open", &st), ENOENT);
 }
 
+/* ---- paths, the working directory and limits (issue 13 item 6) ------------- */
+
+#define DEEP_LEVELS 2000
+
+/* Runs argv with stdout to a file; it must print want and a newline. */
+static void check_prints(char *const argv[], const char *want)
+{
+    int out = open("ut_out", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    int saved = dup(1);
+    CHECK(out >= 0 && saved >= 0 && dup2(out, 1) == 1);
+    pid_t pid = spawn(argv[0], argv, environ);
+    CHECK(dup2(saved, 1) == 1 && close(saved) == 0);
+    int status;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("%s %s: status 0x%x", argv[0], argv[1] ? argv[1] : "", status);
+    size_t n = strlen(want);
+    char *got = malloc(n + 2);
+    CHECK(got && lseek(out, 0, SEEK_SET) == 0);
+    if (read(out, got, n + 2) != (ssize_t)n + 1 || memcmp(got, want, n) != 0 || got[n] != '\n')
+        fail("%s did not print the %zu-byte working directory", argv[0], n);
+    free(got);
+    CHECK(close(out) == 0 && unlink("ut_out") == 0);
+}
+
+/* chdir into a 2,000-level directory whose path (6 KiB) is longer than
+ * PATH_MAX: the working directory has no length cap, relative paths work
+ * from it, getcwd returns the whole path and ERANGE one byte short. */
+static void test_deep_chdir_getcwd(void)
+{
+    ensure_tmp();
+    CHECK(mkdir("/tmp/ut_deep", 0755) == 0);
+    CHECK(chdir("/tmp/ut_deep") == 0);
+    for (int i = 0; i < DEEP_LEVELS; i++) {
+        if (mkdir("dd", 0755) != 0 || chdir("dd") != 0)
+            fail("level %d: %s", i + 1, strerror(errno));
+    }
+    size_t want_len = strlen("/tmp/ut_deep") + 3 * DEEP_LEVELS;
+    CHECK(want_len >= PATH_MAX);
+    char *buf = malloc(want_len + 16);
+    CHECK(buf);
+    long n = __syscall6(SYS_getcwd, (long)buf, (long)want_len + 16, 0, 0, 0, 0);
+    if (n != (long)want_len + 1)
+        fail("getcwd at depth %d -> %ld, want %zu", DEEP_LEVELS, n, want_len + 1);
+    CHECK(strncmp(buf, "/tmp/ut_deep/dd/dd/", 19) == 0);
+    for (size_t i = strlen("/tmp/ut_deep"); i < want_len; i += 3)
+        CHECK(memcmp(buf + i, "/dd", 3) == 0);
+    CHECK(buf[want_len] == '\0');
+    CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, (long)want_len, 0, 0, 0, 0), ERANGE);
+    CHECK_ERR(getcwd(buf, 64) ? 0 : -1, ERANGE);
+    /* The libc's getcwd(NULL, 0), pwd and the shell's pwd see all of it. */
+    char *any = getcwd(NULL, 0);
+    CHECK(any && strcmp(any, buf) == 0);
+    free(any);
+    check_prints((char *[]){ "/bin/pwd", NULL }, buf);
+    check_prints((char *[]){ "/bin/sh", "-c", "pwd", NULL }, buf);
+    free(buf);
+    /* Relative paths from there, up and down again. */
+    write_file("f", "deep", 4);
+    struct stat st;
+    CHECK(stat("f", &st) == 0 && st.st_size == 4);
+    CHECK(stat("../dd/f", &st) == 0 && st.st_size == 4);
+    CHECK(stat("../../dd/dd/./f", &st) == 0);
+    CHECK(unlink("f") == 0);
+    for (int i = 0; i < DEEP_LEVELS; i++) {
+        if (chdir("..") != 0 || rmdir("dd") != 0)
+            fail("removing level %d: %s", DEEP_LEVELS - i, strerror(errno));
+    }
+    char cwd[64];
+    CHECK(getcwd(cwd, sizeof cwd) && strcmp(cwd, "/tmp/ut_deep") == 0);
+    CHECK(chdir("/") == 0);
+    CHECK(rmdir("/tmp/ut_deep") == 0);
+}
+
+/* getcwd's buffer: exactly the length with the NUL is enough, one byte
+ * less is ERANGE — for a path longer than the old 255-byte cap too. */
+static void test_getcwd_erange(void)
+{
+    ensure_tmp();
+    char name[201], dir[512], buf[512];
+    memset(name, 'n', 200);
+    name[200] = '\0';
+    snprintf(dir, sizeof dir, "/tmp/ut_%s", name);
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(dir, sizeof dir, "/tmp/ut_%s/%s", name, name);
+    CHECK(mkdir(dir, 0755) == 0);
+    CHECK(chdir(dir) == 0);
+    long len = (long)strlen(dir) + 1;
+    CHECK(len > 256);
+    CHECK(__syscall6(SYS_getcwd, (long)buf, len, 0, 0, 0, 0) == len && strcmp(buf, dir) == 0);
+    CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, len - 1, 0, 0, 0, 0), ERANGE);
+    CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, 0, 0, 0, 0, 0), ERANGE);
+    CHECK(chdir("..") == 0 && rmdir(name) == 0);
+    CHECK(chdir("/dev") == 0);
+    CHECK(getcwd(buf, sizeof buf) && strcmp(buf, "/dev") == 0);
+    CHECK(chdir("/") == 0);
+    CHECK(__syscall6(SYS_getcwd, (long)buf, 2, 0, 0, 0, 0) == 2 && strcmp(buf, "/") == 0);
+    CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)buf, 1, 0, 0, 0, 0), ERANGE);
+    snprintf(dir, sizeof dir, "/tmp/ut_%s", name);
+    CHECK(rmdir(dir) == 0);
+}
+
+/* A trailing slash demands a directory (POSIX): ENOTDIR for a file. */
+static void test_trailing_slash(void)
+{
+    ensure_tmp();
+    write_file("/tmp/ut_ts", "data", 4);
+    struct stat st;
+    CHECK_ERR(stat("/etc/motd/", &st), ENOTDIR);
+    CHECK_ERR(stat("/tmp/ut_ts/", &st), ENOTDIR);
+    CHECK_ERR(stat("/tmp/ut_ts//", &st), ENOTDIR);
+    CHECK_ERR(stat("/dev/null/", &st), ENOTDIR);
+    CHECK_ERR(open("/tmp/ut_ts/", O_RDONLY), ENOTDIR);
+    CHECK_ERR(open("/tmp/ut_ts/", O_WRONLY | O_CREAT, 0644), ENOTDIR);
+    CHECK_ERR(unlink("/tmp/ut_ts/"), ENOTDIR);
+    CHECK_ERR(rmdir("/tmp/ut_ts/"), ENOTDIR);
+    CHECK_ERR(truncate("/tmp/ut_ts/", 0), ENOTDIR);
+    CHECK_ERR(chdir("/tmp/ut_ts/"), ENOTDIR);
+    CHECK_ERR(rename("/tmp/ut_ts/", "/tmp/ut_ts2"), ENOTDIR);
+    CHECK_ERR(rename("/tmp/ut_ts", "/tmp/ut_ts2/"), ENOTDIR);
+    CHECK_ERR(mkdir("/tmp/ut_ts/", 0755), EEXIST);
+    /* open cannot make "new/": it names a directory. */
+    CHECK_ERR(open("/tmp/ut_ts_new/", O_WRONLY | O_CREAT, 0644), EISDIR);
+    CHECK_ERR(stat("/tmp/ut_ts_new", &st), ENOENT);
+    /* The file is untouched by all that. */
+    CHECK(stat("/tmp/ut_ts", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 4);
+    CHECK_ERR(stat("/tmp/ut_ts2", &st), ENOENT);
+    /* Directories take the slash everywhere. */
+    CHECK(mkdir("/tmp/ut_tsd/", 0755) == 0);
+    CHECK(stat("/tmp/ut_tsd/", &st) == 0 && S_ISDIR(st.st_mode));
+    CHECK(stat("/tmp/ut_tsd//", &st) == 0);
+    int fd = open("/tmp/ut_tsd/", O_RDONLY);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(stat("/dev/", &st) == 0 && S_ISDIR(st.st_mode));
+    CHECK(stat("/", &st) == 0);
+    CHECK_ERR(unlink("/tmp/ut_tsd/"), EISDIR);
+    CHECK(rename("/tmp/ut_tsd/", "/tmp/ut_tsd2/") == 0);
+    CHECK(rmdir("/tmp/ut_tsd2/") == 0);
+    CHECK(unlink("/tmp/ut_ts") == 0);
+}
+
+/* ".." is the real parent, taken component by component: a missing or
+ * non-directory component before it fails, nothing is made through it. */
+static void test_dotdot_through_missing_and_files(void)
+{
+    ensure_tmp();
+    struct stat st;
+    CHECK_ERR(mkdir("/tmp/ut_missing/../ut_dd", 0755), ENOENT);
+    CHECK_ERR(stat("/tmp/ut_dd", &st), ENOENT);
+    CHECK_ERR(open("/tmp/ut_missing/../ut_ddn", O_WRONLY | O_CREAT, 0644), ENOENT);
+    CHECK_ERR(stat("/tmp/ut_ddn", &st), ENOENT);
+    CHECK_ERR(stat("/tmp/ut_missing/..", &st), ENOENT);
+    CHECK_ERR(chdir("/tmp/ut_missing/.."), ENOENT);
+    write_file("/tmp/ut_ddf", "f", 1);
+    CHECK_ERR(mkdir("/tmp/ut_ddf/../ut_dd", 0755), ENOTDIR);
+    CHECK_ERR(stat("/tmp/ut_dd", &st), ENOENT);
+    CHECK_ERR(open("/tmp/ut_ddf/../ut_ddf", O_RDONLY), ENOTDIR);
+    CHECK_ERR(stat("/etc/motd/..", &st), ENOTDIR);
+    CHECK_ERR(unlink("/tmp/ut_ddf/../ut_ddf"), ENOTDIR);
+    CHECK_ERR(rename("/tmp/ut_ddf/../ut_ddf", "/tmp/ut_ddg"), ENOTDIR);
+    CHECK(unlink("/tmp/ut_ddf") == 0);
+    /* Through real directories it works; the root's ".." is the root. */
+    CHECK(stat("/tmp/../etc/motd", &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(stat("/../../etc/./motd", &st) == 0);
+    CHECK(stat("/dev/../etc/motd", &st) == 0);
+    CHECK(chdir("/..") == 0);
+    char cwd[64];
+    CHECK(getcwd(cwd, sizeof cwd) && strcmp(cwd, "/") == 0);
+    /* The working directory is the directory, not its old name. */
+    CHECK(mkdir("/tmp/ut_dda", 0755) == 0 && mkdir("/tmp/ut_dda/b", 0755) == 0);
+    CHECK(chdir("/tmp/ut_dda/b") == 0);
+    CHECK(rename("/tmp/ut_dda", "/tmp/ut_ddz") == 0);
+    CHECK(getcwd(cwd, sizeof cwd) && strcmp(cwd, "/tmp/ut_ddz/b") == 0);
+    CHECK(stat("../b", &st) == 0);
+    /* Removing a working directory is refused (EBUSY, docs/syscalls.md). */
+    CHECK_ERR(rmdir("/tmp/ut_ddz/b"), EBUSY);
+    CHECK(chdir("..") == 0);
+    CHECK(getcwd(cwd, sizeof cwd) && strcmp(cwd, "/tmp/ut_ddz") == 0);
+    CHECK(rmdir("b") == 0);
+    CHECK(chdir("/") == 0);
+    CHECK(rmdir("/tmp/ut_ddz") == 0);
+}
+
+#define NFILES_MIN 64           /* descriptors a process may have open */
+#define LIMIT_CHILDREN 6
+#define NPIPE_DOC 256           /* pipes in the system (docs/syscalls.md) */
+
+/* Opens distinct files until EMFILE: the last descriptor must be at least
+ * NFILES_MIN - 1, and every one must read its own file. */
+static void open_files_until_emfile(void)
+{
+    int fds[NFILES_MIN * 2], which[NFILES_MIN * 2];
+    int n = 0, last = -1;
+    for (;;) {
+        char path[32];
+        which[n] = n % NFILES_MIN;
+        snprintf(path, sizeof path, "/tmp/ut_mf_%d", which[n]);
+        if ((fds[n] = open(path, O_RDONLY)) < 0)
+            break;
+        last = fds[n] > last ? fds[n] : last;
+        if (++n == NFILES_MIN * 2)
+            fail("%d descriptors open: no limit", n);
+    }
+    if (errno != EMFILE || last < NFILES_MIN - 1)
+        fail("open stopped at fd %d with %s, want EMFILE after fd %d", last, strerror(errno),
+             NFILES_MIN - 1);
+    for (int i = 0; i < n; i++) {
+        char buf[8] = { 0 }, want[8];
+        snprintf(want, sizeof want, "%d", which[i]);
+        if (read(fds[i], buf, sizeof buf - 1) < 0 || strcmp(buf, want) != 0)
+            fail("fd %d reads \"%s\", want \"%s\"", fds[i], buf, want);
+    }
+}
+
+/* Makes pipes until pipe() fails; each carries its own byte. Returns
+ * whether it was the system's limit (ENFILE) that stopped it. */
+static bool make_pipes_until_full(void)
+{
+    int fds[NFILES_MIN][2];
+    int n = 0;
+    while (n < NFILES_MIN && pipe(fds[n]) == 0)
+        n++;
+    int err = errno;
+    if (err != ENFILE && (err != EMFILE || n < NFILES_MIN / 2 - 3))
+        fail("pipe stopped after %d pipes with %s, want EMFILE after %d", n, strerror(err),
+             NFILES_MIN / 2 - 3);
+    for (int i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)i;
+        CHECK(write(fds[i][1], &c, 1) == 1);
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned char c;
+        CHECK(read(fds[i][0], &c, 1) == 1 && c == (unsigned char)i);
+    }
+    return err == ENFILE;
+}
+
+static void make_pipes_until_emfile(void)
+{
+    if (make_pipes_until_full())
+        fail("pipe: ENFILE, want EMFILE");
+}
+
+/* Runs fn in n children at once: each reports on `ready` once fn has its
+ * files open, and keeps them until every child got there. */
+static void run_all_at_once(int n, void (*fn)(void))
+{
+    int ready[2], go[2];
+    CHECK(pipe(ready) == 0 && pipe(go) == 0);
+    pid_t pids[16];
+    CHECK(n <= 16);
+    for (int i = 0; i < n; i++) {
+        pids[i] = fork();
+        CHECK(pids[i] >= 0);
+        if (pids[i] == 0) {
+            close(ready[0]);
+            close(go[1]);
+            fn();
+            char c = 'r';
+            write(ready[1], &c, 1);
+            close(ready[1]);
+            read(go[0], &c, 1); /* end of file when the parent lets go */
+            _exit(0);
+        }
+    }
+    close(ready[1]);
+    close(go[0]);
+    int got = 0;
+    char c;
+    while (read(ready[0], &c, 1) == 1)
+        got++;
+    close(go[1]);
+    close(ready[0]);
+    reap_all(pids, n);
+    if (got != n)
+        fail("%d of %d children got there at once", got, n);
+}
+
+static void make_numbered_files(bool create)
+{
+    ensure_tmp();
+    for (int i = 0; i < NFILES_MIN; i++) {
+        char path[32], text[8];
+        snprintf(path, sizeof path, "/tmp/ut_mf_%d", i);
+        snprintf(text, sizeof text, "%d", i);
+        if (create)
+            write_file(path, text, strlen(text));
+        else
+            CHECK(unlink(path) == 0);
+    }
+}
+
+static void test_open_64_files(void)
+{
+    make_numbered_files(true);
+    run_all_at_once(1, open_files_until_emfile);
+    make_numbered_files(false);
+}
+
+static void test_open_files_many_processes(void)
+{
+    make_numbered_files(true);
+    run_all_at_once(LIMIT_CHILDREN, open_files_until_emfile);
+    make_numbered_files(false);
+}
+
+static void test_many_pipes(void)
+{
+    run_all_at_once(1, make_pipes_until_emfile);
+}
+
+static void test_many_pipes_many_processes(void)
+{
+    run_all_at_once(LIMIT_CHILDREN, make_pipes_until_emfile);
+}
+
+static void make_pipes_note_enfile(void)
+{
+    if (make_pipes_until_full()) {
+        int fd = open("/tmp/ut_enfile", O_WRONLY | O_CREAT | O_APPEND, 0644);
+        CHECK(fd >= 0 && write(fd, "E", 1) == 1 && close(fd) == 0);
+    }
+}
+
+/* More pipes than the system allows, across processes: ENFILE for some,
+ * no crash, and pipes work again once they are gone. */
+static void test_pipes_system_limit(void)
+{
+    ensure_tmp();
+    int children = NPIPE_DOC / (NFILES_MIN / 2 - 3) + 2;
+    run_all_at_once(children, make_pipes_note_enfile);
+    struct stat st;
+    bool hit = stat("/tmp/ut_enfile", &st) == 0 && st.st_size > 0;
+    unlink("/tmp/ut_enfile");
+    if (!hit)
+        fail("%d processes made pipes until EMFILE: no system limit (ENFILE) hit", children);
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 /* ---- time and the machine ------------------------------------------------- */
 
 static int64_t now_ns(clockid_t clock)
@@ -1921,6 +2264,15 @@ static const struct test tests[] = {
     { "fs_error_codes", test_fs_error_codes },
     { "rmdir_dot", test_rmdir_dot },
     { "unlink_open_file", test_unlink_open_file },
+    { "deep_chdir_getcwd", test_deep_chdir_getcwd },
+    { "getcwd_erange", test_getcwd_erange },
+    { "trailing_slash", test_trailing_slash },
+    { "dotdot_real_parent", test_dotdot_through_missing_and_files },
+    { "open_64_files", test_open_64_files },
+    { "open_files_many_procs", test_open_files_many_processes },
+    { "many_pipes", test_many_pipes },
+    { "many_pipes_many_procs", test_many_pipes_many_processes },
+    { "pipes_system_limit", test_pipes_system_limit },
     { "nanosleep_duration", test_nanosleep_duration },
     { "clock_monotonic", test_clock_monotonic },
     { "uname", test_uname },

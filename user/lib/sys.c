@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
@@ -159,9 +160,21 @@ long getdents(int fd, void *buf, size_t size)
 int chdir(const char *path) { return (int)syscall_result(SYSCALL1(SYS_chdir, path)); }
 
 /* The kernel returns the length including the NUL; C wants the buffer. */
+/* getcwd(NULL, 0), as in glibc and musl: a malloc'd buffer of whatever
+ * size the path needs (the kernel has no limit on it), grown on ERANGE. */
 char *getcwd(char *buf, size_t size)
 {
-    return syscall_result(SYSCALL2(SYS_getcwd, buf, size)) < 0 ? NULL : buf;
+    if (buf || size)
+        return syscall_result(SYSCALL2(SYS_getcwd, buf, size)) < 0 ? NULL : buf;
+    for (size = 256;; size *= 2) {
+        if (!(buf = malloc(size)))
+            return NULL;
+        if (syscall_result(SYSCALL2(SYS_getcwd, buf, size)) >= 0)
+            return buf;
+        free(buf);
+        if (errno != ERANGE)
+            return NULL;
+    }
 }
 
 int dup(int fd) { return (int)syscall_result(SYSCALL1(SYS_dup, fd)); }

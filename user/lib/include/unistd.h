@@ -32,6 +32,7 @@ int fsync(int fd);
 int unlink(const char *path);
 int rmdir(const char *path);
 int chdir(const char *path);
+/* buf NULL and size 0: a malloc'd buffer as long as the path needs. */
 char *getcwd(char *buf, size_t size);
 int isatty(int fd);
 
