@@ -1909,14 +1909,20 @@ static void test_syscall_args_full_width(void)
     CHECK_RAW_ERR(__syscall6(SYS_reboot, HIGH_BIT | REBOOT_CMD_POWER_OFF, 0, 0, 0, 0, 0), EINVAL);
 }
 
-/* A busy loop's iterations in `ms` milliseconds of wall time. */
-static uint64_t spin_for(int ms)
+/* A busy loop's iterations in 100 ms of wall time: the best of three
+ * windows, so one in which a busy host did not run the guest at all does
+ * not count. */
+static uint64_t spin_best(void)
 {
-    int64_t end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
-    uint64_t n = 0;
-    while (now_ns(CLOCK_MONOTONIC) < end)
-        n++;
-    return n;
+    uint64_t best = 0;
+    for (int w = 0; w < 3; w++) {
+        int64_t end = now_ns(CLOCK_MONOTONIC) + 100000000LL;
+        uint64_t n = 0;
+        while (now_ns(CLOCK_MONOTONIC) < end)
+            n++;
+        best = n > best ? n : best;
+    }
+    return best;
 }
 
 /* Guards the minimum interval (ITIMER_MIN_NS, 1 ms) and overflow-safe
@@ -1928,29 +1934,29 @@ static uint64_t spin_for(int ms)
 static void test_itimer_tiny_interval(void)
 {
     CHECK(signal(SIGALRM, SIG_IGN) != SIG_ERR);
-    uint64_t baseline = spin_for(200);
+    uint64_t baseline = spin_best();
     struct itimerval tiny = { { 0, 1 }, { 0, 1 } }, cur, off = { { 0, 0 }, { 0, 0 } };
     CHECK(setitimer(ITIMER_REAL, &tiny, NULL) == 0);
-    uint64_t loaded = spin_for(200);
+    uint64_t loaded = spin_best();
     CHECK(getitimer(ITIMER_REAL, &cur) == 0);
     CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
     if (cur.it_interval.tv_sec != 0 || cur.it_interval.tv_usec != 1000)
         fail("1 us interval reads back as %lds %ldus, want the 1 ms minimum",
              (long)cur.it_interval.tv_sec, (long)cur.it_interval.tv_usec);
     if (loaded * 4 < baseline)
-        fail("with a 1 us interval timer the CPU did %lu loops in 200 ms, %lu without",
+        fail("with a 1 us interval timer the CPU did %lu loops in 100 ms, %lu without",
              (unsigned long)loaded, (unsigned long)baseline);
     /* 36019333839254155 s + 21 us is 8 ns modulo 2^64: it must saturate
      * (never fire again), not wrap. */
     struct itimerval wrap = { { 36019333839254155LL, 21 }, { 0, 1 } };
     CHECK(setitimer(ITIMER_REAL, &wrap, NULL) == 0);
-    loaded = spin_for(200);
+    loaded = spin_best();
     CHECK(getitimer(ITIMER_REAL, &cur) == 0);
     CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
     if (cur.it_interval.tv_sec < 1000000000LL)
         fail("wrapping interval reads back as %lds, want it saturated", (long)cur.it_interval.tv_sec);
     if (loaded * 4 < baseline)
-        fail("with a wrapping interval the CPU did %lu loops in 200 ms, %lu without",
+        fail("with a wrapping interval the CPU did %lu loops in 100 ms, %lu without",
              (unsigned long)loaded, (unsigned long)baseline);
     struct itimerval bad = { { 0, 1000000 }, { 0, 1 } };
     CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
@@ -2001,9 +2007,13 @@ static void test_munmap_huge_is_fast(void)
     char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK(m != MAP_FAILED);
     m[0] = 1;
-    int64_t start = now_ns(CLOCK_MONOTONIC);
-    CHECK(munmap(UNMAPPED_ADDR, 64UL << 30) == 0); /* 64 .. 128 GiB: nothing there */
-    int64_t took = now_ns(CLOCK_MONOTONIC) - start;
+    int64_t took = INT64_MAX;
+    for (int i = 0; i < 3; i++) { /* the fastest of 3: a busy host may pause us */
+        int64_t start = now_ns(CLOCK_MONOTONIC);
+        CHECK(munmap(UNMAPPED_ADDR, 64UL << 30) == 0); /* 64 .. 128 GiB: nothing there */
+        int64_t t = now_ns(CLOCK_MONOTONIC) - start;
+        took = t < took ? t : took;
+    }
     if (took > 100000000)
         fail("munmap of 64 GiB of empty space took %ld ms", (long)(took / 1000000));
     CHECK(m[0] == 1); /* mappings outside the range are untouched */
