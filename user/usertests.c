@@ -1909,55 +1909,65 @@ static void test_syscall_args_full_width(void)
     CHECK_RAW_ERR(__syscall6(SYS_reboot, HIGH_BIT | REBOOT_CMD_POWER_OFF, 0, 0, 0, 0, 0), EINVAL);
 }
 
-/* A busy loop's iterations in 100 ms of wall time: the best of three
- * windows, so one in which a busy host did not run the guest at all does
- * not count. */
-static uint64_t spin_best(void)
+/* The kernel's count of timer interrupts so far (/dev/stat). */
+static uint64_t timer_interrupts_now(void)
 {
-    uint64_t best = 0;
-    for (int w = 0; w < 3; w++) {
-        int64_t end = now_ns(CLOCK_MONOTONIC) + 100000000LL;
-        uint64_t n = 0;
-        while (now_ns(CLOCK_MONOTONIC) < end)
-            n++;
-        best = n > best ? n : best;
-    }
-    return best;
+    char buf[512];
+    int fd = open("/dev/stat", O_RDONLY);
+    CHECK(fd >= 0);
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    CHECK(n > 0);
+    buf[n] = 0;
+    char *line = strstr(buf, "timer_interrupts ");
+    CHECK(line != NULL);
+    return strtoull(line + strlen("timer_interrupts "), NULL, 10);
+}
+
+/* Sleeps 100 ms under the interval timer `it` (SIGALRM ignored) and fails
+ * if that took long (the machine hung) or the timer interrupted more often
+ * than about once a millisecond. Returns the setting getitimer reads. */
+static struct itimerval sleep_under_timer(const struct itimerval *it, const char *what)
+{
+    struct itimerval cur, off = { { 0, 0 }, { 0, 0 } };
+    uint64_t irq0 = timer_interrupts_now();
+    int64_t start = now_ns(CLOCK_MONOTONIC);
+    CHECK(setitimer(ITIMER_REAL, it, NULL) == 0);
+    struct timespec nap = { 0, 100000000 };
+    CHECK(nanosleep(&nap, NULL) == 0); /* SIGALRM ignored: no EINTR */
+    CHECK(getitimer(ITIMER_REAL, &cur) == 0);
+    CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
+    int64_t ms = (now_ns(CLOCK_MONOTONIC) - start) / 1000000;
+    uint64_t irqs = timer_interrupts_now() - irq0;
+    if (ms > 5000)
+        fail("%s: a 100 ms sleep took %ld ms", what, (long)ms);
+    if (irqs > 3 * (uint64_t)ms + 50)
+        fail("%s: %lu timer interrupts in %ld ms", what, (unsigned long)irqs, (long)ms);
+    return cur;
 }
 
 /* Guards the minimum interval (ITIMER_MIN_NS, 1 ms) and overflow-safe
  * timer arithmetic: a periodic ITIMER_REAL with a 1 us interval (SIGALRM
  * ignored, so nothing else slows the storm) hung the machine; one whose
  * tv_sec * 1e9 wrapped to 8 ns did the same; 5 us made everything 10-20x
- * slower. Now the interval is at least 1 ms (getitimer says so) and the
- * process still gets most of the CPU. */
+ * slower (about 40 interrupts a millisecond). Now the interval is at least
+ * 1 ms (getitimer says so) and a wrapping one saturates (never fires). */
 static void test_itimer_tiny_interval(void)
 {
     CHECK(signal(SIGALRM, SIG_IGN) != SIG_ERR);
-    uint64_t baseline = spin_best();
-    struct itimerval tiny = { { 0, 1 }, { 0, 1 } }, cur, off = { { 0, 0 }, { 0, 0 } };
-    CHECK(setitimer(ITIMER_REAL, &tiny, NULL) == 0);
-    uint64_t loaded = spin_best();
-    CHECK(getitimer(ITIMER_REAL, &cur) == 0);
-    CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
+    struct itimerval tiny = { { 0, 1 }, { 0, 1 } };
+    struct itimerval cur = sleep_under_timer(&tiny, "1 us interval");
     if (cur.it_interval.tv_sec != 0 || cur.it_interval.tv_usec != 1000)
         fail("1 us interval reads back as %lds %ldus, want the 1 ms minimum",
              (long)cur.it_interval.tv_sec, (long)cur.it_interval.tv_usec);
-    if (loaded * 4 < baseline)
-        fail("with a 1 us interval timer the CPU did %lu loops in 100 ms, %lu without",
-             (unsigned long)loaded, (unsigned long)baseline);
+    struct itimerval five = { { 0, 5 }, { 0, 5 } };
+    sleep_under_timer(&five, "5 us interval");
     /* 36019333839254155 s + 21 us is 8 ns modulo 2^64: it must saturate
      * (never fire again), not wrap. */
     struct itimerval wrap = { { 36019333839254155LL, 21 }, { 0, 1 } };
-    CHECK(setitimer(ITIMER_REAL, &wrap, NULL) == 0);
-    loaded = spin_best();
-    CHECK(getitimer(ITIMER_REAL, &cur) == 0);
-    CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
+    cur = sleep_under_timer(&wrap, "wrapping interval");
     if (cur.it_interval.tv_sec < 1000000000LL)
         fail("wrapping interval reads back as %lds, want it saturated", (long)cur.it_interval.tv_sec);
-    if (loaded * 4 < baseline)
-        fail("with a wrapping interval the CPU did %lu loops in 100 ms, %lu without",
-             (unsigned long)loaded, (unsigned long)baseline);
     struct itimerval bad = { { 0, 1000000 }, { 0, 1 } };
     CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
     bad = (struct itimerval){ { 0, 0 }, { -1, 0 } };
