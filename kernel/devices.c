@@ -8,6 +8,7 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/infodev.h"
+#include "kernel/proc.h"
 #include "kernel/uaccess.h"
 #include "kernel/string.h"
 
@@ -56,6 +57,8 @@ static int dev_console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     case TIOCSPGRP:
         if (copy_from_user(&pid, arg, sizeof pid) < 0)
             return -EFAULT;
+        if (pid == INIT_PID)
+            return -EPERM; /* init is never a job-control target (^C) */
         console_set_foreground(pid);
         return 0;
     case TIOCGMODE:

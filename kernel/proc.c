@@ -256,6 +256,7 @@ int proc_create_init(const char *path, const char *const argv[])
     file_put(con);
     if (pid < 0)
         return pid;
+    KASSERT(pid == INIT_PID);
     for (int i = 0; i < NPROC; i++)
         if (proc_table[i].pid == pid)
             init_proc = &proc_table[i];
@@ -408,14 +409,20 @@ int proc_kill(int pid, int sig)
         struct proc *q = &proc_table[i];
         if (q->pid == pid && q->state != PROC_UNUSED && q->state != PROC_EMBRYO &&
             !q->kernel_fn) {
-            if (sig)
+            int err = sig && signal_refused(q, sig) ? -EPERM : 0;
+            if (sig && !err)
                 signal_send(q, sig); /* nothing for a zombie */
             irq_restore(flags);
-            return 0;
+            return err;
         }
     }
     irq_restore(flags);
     return -ESRCH;
+}
+
+bool proc_is_init(const struct proc *p)
+{
+    return p == init_proc;
 }
 
 /* ---- hooks for the console (kernel/signal_hooks.h) ------------------------- */

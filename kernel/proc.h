@@ -109,7 +109,13 @@ int proc_create_kernel_thread(const char *name, void (*fn)(void));
 int proc_spawn(const char *path, char *const argv[], char *const envp[]);
 __attribute__((noreturn)) void proc_exit(int wait_status);
 int proc_wait(int pid, uint64_t user_status, int options);
+/* Sends sig (0: only checks) to pid: 0, -ESRCH, -EINVAL, or -EPERM when
+ * the target refuses it (init, signal_refused). */
 int proc_kill(int pid, int sig);
+/* Process 1, /bin/init: the one that cannot be killed or stopped, nor
+ * made the console's foreground (a ^C target). */
+#define INIT_PID 1
+bool proc_is_init(const struct proc *p);
 /* Accounts a timer tick to the current process (user or system time). */
 void proc_tick(bool from_user);
 struct textbuf;

@@ -18,6 +18,7 @@
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/syscall_numbers.h"
+#include "kernel/sysarg.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/uvm.h"
@@ -45,9 +46,20 @@ static bool is_ignored(const struct proc *p, int sig)
     return h == SIG_IGN_VALUE || (h == SIG_DFL_VALUE && (DEFAULT_IGNORED & SIGNAL_BIT(sig)));
 }
 
+bool signal_refused(const struct proc *p, int sig)
+{
+    /* init (pid 1) gets only the signals it installed a handler for, as on
+     * Unix: nothing may kill or stop it (SIGKILL and SIGSTOP included),
+     * since its death powers the machine off and its stop leaves orphans
+     * unreaped. Its own faults still end it (signal_fault). */
+    return proc_is_init(p) && (sig == SIGKILL || sig == SIGSTOP ||
+                               p->sig_actions[sig].sa_handler == SIG_DFL_VALUE ||
+                               p->sig_actions[sig].sa_handler == SIG_IGN_VALUE);
+}
+
 void signal_send(struct proc *p, int sig)
 {
-    if (!valid_signal(sig))
+    if (!valid_signal(sig) || signal_refused(p, sig))
         return;
     uint64_t flags = irq_save();
     if (p->state == PROC_UNUSED || p->state == PROC_EMBRYO || p->state == PROC_ZOMBIE) {
@@ -201,21 +213,22 @@ long sys_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t a3, uint
 {
     (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
-    if (!valid_signal((int)sig))
-        return -EINVAL;
+    int signo;
+    if (sysarg_signal(sig, &signo) < 0 || !valid_signal(signo))
+        return -EINVAL; /* checked at full width: signo indexes sig_actions */
     struct sigaction act;
     if (uact && copy_from_user(&act, uact, sizeof act) < 0)
         return -EFAULT;
-    if (uact && (sig == SIGKILL || sig == SIGSTOP))
+    if (uact && (signo == SIGKILL || signo == SIGSTOP))
         return -EINVAL;
-    if (uold && copy_to_user(uold, &p->sig_actions[sig], sizeof act) < 0)
+    if (uold && copy_to_user(uold, &p->sig_actions[signo], sizeof act) < 0)
         return -EFAULT;
     if (uact) {
         act.sa_mask &= ~UNBLOCKABLE;
         uint64_t flags = irq_save();
-        p->sig_actions[sig] = act;
-        if (is_ignored(p, (int)sig))
-            p->sig_pending &= ~SIGNAL_BIT(sig); /* POSIX: discard it */
+        p->sig_actions[signo] = act;
+        if (is_ignored(p, signo))
+            p->sig_pending &= ~SIGNAL_BIT(signo); /* POSIX: discard it */
         irq_restore(flags);
     }
     return 0;
@@ -270,17 +283,23 @@ long sys_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 
 /* ---- ITIMER_REAL ------------------------------------------------------------ */
 
+/* The next expiry of a periodic timer that was due at `due`: one interval
+ * later (no drift), but if that has passed already (the machine was busy)
+ * the next one still ahead, not a burst of catch-up expiries. Saturates. */
+static uint64_t next_expiry(uint64_t due, uint64_t interval, uint64_t now)
+{
+    uint64_t next = sysarg_deadline(due, interval);
+    if (next <= now)
+        next = due + ((now - due) / interval + 1) * interval;
+    return next;
+}
+
 void signal_alarm_fire(struct timerq_entry *e)
 {
     struct proc *p = (struct proc *)((char *)e - __builtin_offsetof(struct proc, alarm_timer));
     if (p->alarm_interval_ns)
-        timer_arm(e, e->deadline + p->alarm_interval_ns); /* no drift */
+        timer_arm(e, next_expiry(e->deadline, p->alarm_interval_ns, uptime_ns()));
     signal_send(p, SIGALRM);
-}
-
-static uint64_t timeval_ns(const struct timeval *tv)
-{
-    return (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec * 1000ULL;
 }
 
 static struct timeval ns_timeval(uint64_t ns)
@@ -302,11 +321,16 @@ static struct itimerval itimer_get(struct proc *p)
     return v;
 }
 
+/* interval_ns 0 is one-shot; a shorter nonzero one becomes ITIMER_MIN_NS
+ * (POSIX lets the system round up to its resolution), so a periodic timer
+ * cannot flood the machine with interrupts. */
 static void itimer_set(struct proc *p, uint64_t value_ns, uint64_t interval_ns)
 {
+    if (interval_ns && interval_ns < ITIMER_MIN_NS)
+        interval_ns = ITIMER_MIN_NS;
     p->alarm_interval_ns = interval_ns;
     if (value_ns)
-        timer_arm(&p->alarm_timer, uptime_ns() + value_ns);
+        timer_arm(&p->alarm_timer, sysarg_deadline(uptime_ns(), value_ns));
     else
         timer_cancel(&p->alarm_timer);
 }
@@ -319,16 +343,16 @@ long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3, ui
     if (which != ITIMER_REAL)
         return -EINVAL;
     struct itimerval nv, ov = itimer_get(p);
+    uint64_t value_ns = 0, interval_ns = 0;
     if (unew && copy_from_user(&nv, unew, sizeof nv) < 0)
         return -EFAULT;
-    if (unew && (nv.it_value.tv_sec < 0 || nv.it_value.tv_usec < 0 ||
-                 nv.it_value.tv_usec >= 1000000 || nv.it_interval.tv_sec < 0 ||
-                 nv.it_interval.tv_usec < 0 || nv.it_interval.tv_usec >= 1000000))
+    if (unew && (sysarg_timeval_ns(&nv.it_value, &value_ns) < 0 ||
+                 sysarg_timeval_ns(&nv.it_interval, &interval_ns) < 0))
         return -EINVAL;
     if (uold && copy_to_user(uold, &ov, sizeof ov) < 0)
         return -EFAULT;
     if (unew)
-        itimer_set(p, timeval_ns(&nv.it_value), timeval_ns(&nv.it_interval));
+        itimer_set(p, value_ns, interval_ns);
     return 0;
 }
 
@@ -346,8 +370,11 @@ long sys_alarm(uint64_t seconds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
+    uint32_t secs;
+    if (sysarg_u32(seconds, &secs) < 0)
+        return -EINVAL; /* alarm takes an unsigned int */
     struct itimerval old = itimer_get(p);
-    itimer_set(p, (uint64_t)(uint32_t)seconds * 1000000000ULL, 0);
+    itimer_set(p, (uint64_t)secs * 1000000000ULL, 0); /* < 2^63: no overflow */
     /* Seconds that were left, rounded to nearest but never 0 if armed. */
     uint64_t left = (uint64_t)old.it_value.tv_sec + (old.it_value.tv_usec >= 500000);
     if (left == 0 && (old.it_value.tv_sec || old.it_value.tv_usec))

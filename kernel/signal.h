@@ -31,8 +31,16 @@
 struct proc;
 struct timerq_entry;
 
-/* Interrupts may be on or off; safe from interrupt handlers. */
+/* The shortest ITIMER_REAL reload interval (1 ms; docs/syscalls.md): a
+ * shorter nonzero one is rounded up to it. */
+#define ITIMER_MIN_NS 1000000ULL
+
+/* Interrupts may be on or off; safe from interrupt handlers. Does nothing
+ * for a signal signal_refused() turns away. */
 void signal_send(struct proc *p, int sig);
+/* Whether p never receives sig from anyone: init (pid 1) and a signal it
+ * has no handler for (SIGKILL and SIGSTOP always). sig must be valid. */
+bool signal_refused(const struct proc *p, int sig);
 /* A signal p would act on now (pending and not blocked). */
 bool signal_deliverable(const struct proc *p);
 /* Before returning to user mode. syscall_nr/orig_a0: the system call this

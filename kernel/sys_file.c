@@ -17,6 +17,7 @@
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
+#include "kernel/sysarg.h"
 #include "kernel/uaccess.h"
 
 #define BOUNCE (64 * 1024)
@@ -42,20 +43,28 @@ static struct vnode *cwd(void)
     return proc_current()->cwd;
 }
 
+/* The open file a descriptor register names, or NULL (-EBADF): checked at
+ * full width, so 0x100000001 is not fd 1. */
 static struct file *get_fd(uint64_t fd)
 {
-    return fd_get(&proc_current()->files, (int)fd);
+    int n;
+    return sysarg_fd(fd, &n) ? NULL : fd_get(&proc_current()->files, n);
 }
 
 long sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
+    int oflags;
+    uint32_t perm;
+    if (sysarg_int(flags, SYSARG_INT_MIN, SYSARG_INT_MAX, -EINVAL, &oflags) ||
+        sysarg_u32(mode, &perm))
+        return -EINVAL;
     char *path;
     long err = user_path(upath, &path);
     if (err)
         return err;
     struct file *f;
-    err = vfs_open(cwd(), path, (int)flags, (uint32_t)mode, &f);
+    err = vfs_open(cwd(), path, oflags, perm, &f);
     kfree(path);
     if (err)
         return err;
@@ -68,7 +77,9 @@ long sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t a3, uint64
 long sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    return fd_close(&proc_current()->files, (int)fd);
+    int n;
+    long err = sysarg_fd(fd, &n);
+    return err ? err : fd_close(&proc_current()->files, n);
 }
 
 long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -146,7 +157,12 @@ long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t
 {
     (void)a3, (void)a4, (void)a5;
     struct file *f = get_fd(fd);
-    return f ? vfs_lseek(f, (int64_t)off, (int)whence) : -EBADF;
+    int how;
+    if (!f)
+        return -EBADF;
+    if (sysarg_int(whence, SEEK_SET, SEEK_END, -EINVAL, &how))
+        return -EINVAL;
+    return vfs_lseek(f, (int64_t)off, how);
 }
 
 long sys_fstat(uint64_t fd, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -210,7 +226,10 @@ long sys_stat(uint64_t upath, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a
 long sys_mkdir(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
-    return with_path(upath, op_mkdir, mode);
+    uint32_t perm;
+    if (sysarg_u32(mode, &perm))
+        return -EINVAL;
+    return with_path(upath, op_mkdir, perm);
 }
 
 long sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -228,6 +247,8 @@ long sys_rmdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 long sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
+    if ((int64_t)len < 0)
+        return -EINVAL; /* off_t is signed: POSIX */
     return with_path(upath, op_truncate, len);
 }
 
@@ -293,13 +314,19 @@ long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t
 long sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    return fd_dup(&proc_current()->files, (int)fd);
+    int n;
+    long err = sysarg_fd(fd, &n);
+    return err ? err : fd_dup(&proc_current()->files, n);
 }
 
 long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
-    return fd_dup2(&proc_current()->files, (int)oldfd, (int)newfd);
+    int from, to;
+    long err = sysarg_fd(oldfd, &from);
+    if (!err)
+        err = sysarg_fd(newfd, &to);
+    return err ? err : fd_dup2(&proc_current()->files, from, to);
 }
 
 long sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -340,7 +367,9 @@ long sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
     struct file *f = get_fd(fd);
-    return f ? vfs_ftruncate(f, len) : -EBADF;
+    if (!f)
+        return -EBADF;
+    return (int64_t)len < 0 ? -EINVAL : vfs_ftruncate(f, len);
 }
 
 /* Everything dirty to the disk, in crash-safe order, then a device flush. */

@@ -14,6 +14,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
+#include "kernel/sysarg.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/uvm.h"
@@ -25,7 +26,7 @@
 long sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    proc_exit(W_EXITCODE((int)status, 0));
+    proc_exit(W_EXITCODE((int)(status & 0xff), 0)); /* POSIX: status & 0377 */
 }
 
 long sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -112,7 +113,9 @@ long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage,
     (void)rusage, (void)a4, (void)a5;
     if (options & ~(uint64_t)(WNOHANG | WUNTRACED))
         return -EINVAL;
-    return proc_wait((int)pid, status, (int)options);
+    int id;
+    long err = sysarg_pid(pid, &id, -ECHILD); /* no child has a pid outside int */
+    return err ? err : proc_wait(id, status, (int)options);
 }
 
 long sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -131,9 +134,15 @@ long sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
 long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
-    if ((int)pid <= 0)
+    int id, signo;
+    long err = sysarg_signal(sig, &signo);
+    if (!err)
+        err = sysarg_pid(pid, &id, -ESRCH);
+    if (err)
+        return err;
+    if (id <= 0)
         return -EINVAL; /* process groups: not supported */
-    return proc_kill((int)pid, (int)sig);
+    return proc_kill(id, signo);
 }
 
 long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -160,7 +169,9 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
 {
     (void)addr; /* hints are not honoured; MAP_FIXED is refused below */
     struct proc *p = proc_current();
-    if (len == 0 || (offset & (PAGE_SIZE - 1)) || (flags & MAP_FIXED))
+    if (len == 0 || (offset & (PAGE_SIZE - 1)) || (flags & MAP_FIXED) ||
+        (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+        (flags & ~(uint64_t)(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS)))
         return -EINVAL;
     if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
         return -EINVAL; /* W^X */
@@ -173,11 +184,14 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
         if (uvm_alloc(p->pagetable, va, size, perm, PAGE_OWNER_PROC(p->pid)) < 0)
             return -ENOMEM;
     } else {
-        struct file *f = fd_get(&p->files, (int)fd);
+        int fdn;
+        struct file *f = sysarg_fd(fd, &fdn) ? NULL : fd_get(&p->files, fdn);
         if (!f)
             return -EBADF;
         if (f->kind != FILE_DEVICE || !f->ops->mmap)
             return -ENODEV; /* only devices (the framebuffer) can be mapped */
+        if (prot & PROT_EXEC)
+            return -EPERM; /* device memory is never executable (like noexec) */
         uint64_t pa;
         int err = f->ops->mmap(f, offset, size, &pa);
         if (err)
@@ -205,11 +219,14 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint6
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
     struct timespec req;
+    uint64_t ns;
     if (copy_from_user(&req, ureq, sizeof req) < 0)
         return -EFAULT;
-    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
+    if (sysarg_timespec_ns(&req, &ns) < 0)
         return -EINVAL;
-    uint64_t deadline = uptime_ns() + (uint64_t)req.tv_sec * 1000000000ULL + (uint64_t)req.tv_nsec;
+    /* A deadline past 2^64 ns saturates: it never comes (only a signal
+     * ends such a sleep), rather than wrapping to a moment ago. */
+    uint64_t deadline = sysarg_deadline(uptime_ns(), ns);
     long result = proc_sleep_until(deadline);
     if (result == -EINTR && urem) {
         uint64_t now = uptime_ns(), left = deadline > now ? deadline - now : 0;
@@ -250,7 +267,7 @@ long sys_uname(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
 long sys_reboot(uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
-    if ((uint32_t)cmd == REBOOT_CMD_POWER_OFF || (uint32_t)cmd == REBOOT_CMD_HALT)
+    if (cmd == REBOOT_CMD_POWER_OFF || cmd == REBOOT_CMD_HALT) /* full width */
         power_off((int)(arg & 0xff));
     return -EINVAL;
 }

@@ -40,13 +40,19 @@ int uvm_alloc(pte_t *pt, uint64_t va, uint64_t size, uint64_t perm, uint16_t own
 
 void uvm_release(pte_t *pt, uint64_t va, uint64_t size)
 {
-    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+    /* Time in proportion to what is mapped, not to size: absent tables
+     * are skipped whole (vm_skip_absent). */
+    uint64_t end = va + size;
+    for (uint64_t v = va; v < end;) {
         uint64_t pa, perm;
-        if (!vm_translate(pt, va + off, &pa, &perm))
+        if (!vm_translate(pt, v, &pa, &perm)) {
+            v = vm_skip_absent(pt, v);
             continue;
-        vm_unmap(pt, va + off, PAGE_SIZE);
+        }
+        vm_unmap(pt, v, PAGE_SIZE);
         if (!(perm & PTE_SHARED))
             kpage_put_pa(pa);
+        v += PAGE_SIZE;
     }
 }
 

@@ -135,8 +135,27 @@ void vm_unmap(pte_t *root, uint64_t va, uint64_t size)
             v = (v & ~(MEGA - 1)) + MEGA;
             continue;
         }
-        v += PAGE_SIZE;
+        uint64_t next = vm_skip_absent(root, v);
+        v = next > v ? next : v + PAGE_SIZE;
     }
+}
+
+uint64_t vm_skip_absent(pte_t *root, uint64_t va)
+{
+    pte_t *table = root;
+    for (int l = LEVELS - 1; l >= 0; l--) {
+        pte_t pte = table[vpn(va, l)];
+        if (!(pte & PTE_V)) {
+            /* Nothing in the whole span this entry would cover. */
+            uint64_t span = 1UL << (12 + 9 * l);
+            uint64_t next = (va & ~(span - 1)) + span;
+            return next > va ? next : UINT64_MAX;
+        }
+        if (pte_leaf(pte))
+            return va;
+        table = pa_to_kva(pte_pa(pte));
+    }
+    return va; /* not reached: a valid level-0 entry is a leaf */
 }
 
 pte_t *vm_leaf_pte(pte_t *root, uint64_t va)

@@ -54,6 +54,11 @@ void vm_activate(pte_t *root);
 
 int vm_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm);
 void vm_unmap(pte_t *root, uint64_t va, uint64_t size);
+/* va if a leaf maps it; otherwise the start of the next span an absent
+ * entry leaves empty (the next 4 KiB, 2 MiB or 1 GiB boundary, UINT64_MAX
+ * past the top), so loops over big ranges skip empty tables instead of
+ * probing every page (a user's munmap of 64 GiB takes microseconds). */
+uint64_t vm_skip_absent(pte_t *root, uint64_t va);
 /* Physical address and PTE permission bits for va; false if unmapped. */
 bool vm_translate(pte_t *root, uint64_t va, uint64_t *pa, uint64_t *perm);
 

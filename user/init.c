@@ -13,6 +13,7 @@
  *                  that dies (the kernel makes init their parent).
  * A file, not a bootarg: the kernel hands init only cmd=.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,9 @@ static int status_code(int status)
     return 128 + WTERMSIG(status);
 }
 
-/* Waits for `pid`, collecting any other child that ends meanwhile. */
+/* Waits for `pid`, collecting any other child that ends meanwhile. A
+ * wait a signal interrupts is simply made again: giving up would power off
+ * (-c) or start a second shell on the same console while the first runs. */
 static int wait_for(pid_t pid)
 {
     for (;;) {
@@ -38,6 +41,8 @@ static int wait_for(pid_t pid)
         pid_t got = wait(&status);
         if (got == pid)
             return status;
+        if (got < 0 && errno == EINTR)
+            continue;
         if (got < 0) {
             perror("init: wait");
             return 0x7f00; /* exit status 127 */

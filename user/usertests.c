@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -2214,6 +2215,242 @@ static void test_makecontext_uc_link(void)
     fail("setcontext returned");
 }
 
+/* ---- hostile arguments (issue 13 items 1-4) ------------------------------- */
+
+#define HIGH_BIT 0x100000000L /* set above an int argument: (int) would drop it */
+
+/* Guards full-width argument checks (kernel/sysarg.h): a value with bits
+ * above 32 set must be refused, not truncated into a valid one. Before,
+ * sigaction(0x100000003) panicked the kernel (it indexed sig_actions[] with
+ * the whole value), kill(getpid(), 0x100000009) was SIGKILL, close of
+ * 0x100000000|fd closed fd, alarm(0x100000001) was alarm(1). */
+static void test_syscall_args_full_width(void)
+{
+    struct sigaction sa = { .sa_handler = SIG_IGN_VALUE }, old;
+    CHECK_RAW_ERR(__syscall6(SYS_sigaction, HIGH_BIT | SIGUSR1, (long)&sa, 0, 0, 0, 0), EINVAL);
+    CHECK_RAW_ERR(__syscall6(SYS_sigaction, HIGH_BIT | 3, (long)&sa, (long)&old, 0, 0, 0),
+                  EINVAL);
+    CHECK_RAW_ERR(__syscall6(SYS_sigaction, -1L, 0, (long)&old, 0, 0, 0), EINVAL);
+    CHECK_RAW_ERR(__syscall6(SYS_kill, getpid(), HIGH_BIT | SIGKILL, 0, 0, 0, 0), EINVAL);
+    CHECK_RAW_ERR(__syscall6(SYS_kill, HIGH_BIT | 1, SIGKILL, 0, 0, 0, 0), ESRCH);
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0)
+        sleep_forever();
+    CHECK_RAW_ERR(__syscall6(SYS_kill, HIGH_BIT | child, SIGKILL, 0, 0, 0, 0), ESRCH);
+    CHECK_RAW_ERR(__syscall6(SYS_wait4, HIGH_BIT | child, 0, WNOHANG, 0, 0, 0), ECHILD);
+    CHECK(waitpid(child, NULL, WNOHANG) == 0); /* still alive */
+    CHECK(kill(child, SIGKILL) == 0);
+    CHECK(waitpid(child, NULL, 0) == child);
+
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    char byte = 'x';
+    CHECK_RAW_ERR(__syscall6(SYS_close, HIGH_BIT | fds[1], 0, 0, 0, 0, 0), EBADF);
+    CHECK_RAW_ERR(__syscall6(SYS_write, HIGH_BIT | fds[1], (long)&byte, 1, 0, 0, 0), EBADF);
+    CHECK_RAW_ERR(__syscall6(SYS_read, -1L, (long)&byte, 1, 0, 0, 0), EBADF);
+    CHECK_RAW_ERR(__syscall6(SYS_dup, HIGH_BIT | fds[0], 0, 0, 0, 0, 0), EBADF);
+    CHECK_RAW_ERR(__syscall6(SYS_dup2, fds[0], HIGH_BIT | 20, 0, 0, 0, 0), EBADF);
+    CHECK_RAW_ERR(__syscall6(SYS_fstat, HIGH_BIT | 1, (long)&old, 0, 0, 0, 0), EBADF);
+    CHECK_RAW_ERR(__syscall6(SYS_ioctl, HIGH_BIT | 0, TIOCGPGRP, (long)&child, 0, 0, 0), EBADF);
+    CHECK(write(fds[1], &byte, 1) == 1); /* the write end survived the bad close */
+    CHECK(read(fds[0], &byte, 1) == 1);
+    close(fds[0]);
+    close(fds[1]);
+
+    ensure_tmp();
+    write_file("/tmp/ut_args", "abc", 3);
+    CHECK_RAW_ERR(__syscall6(SYS_open, (long)"/tmp/ut_args", HIGH_BIT | O_RDONLY, 0, 0, 0, 0),
+                  EINVAL);
+    int fd = open("/tmp/ut_args", O_RDWR);
+    CHECK(fd >= 0);
+    CHECK_RAW_ERR(__syscall6(SYS_lseek, fd, 0, HIGH_BIT | SEEK_SET, 0, 0, 0), EINVAL);
+    CHECK_RAW_ERR(__syscall6(SYS_ftruncate, fd, -1L, 0, 0, 0, 0), EINVAL);
+    CHECK_RAW_ERR(__syscall6(SYS_mmap, 0, 4096, PROT_READ, MAP_SHARED, HIGH_BIT | fd, 0), EBADF);
+    CHECK_RAW_ERR(__syscall6(SYS_mmap, 0, 4096, PROT_READ | 0x100, MAP_PRIVATE | MAP_ANONYMOUS,
+                             -1, 0), EINVAL);
+    close(fd);
+    CHECK(unlink("/tmp/ut_args") == 0);
+    CHECK_RAW_ERR(__syscall6(SYS_mkdir, (long)"/tmp/ut_args_dir", HIGH_BIT | 0755, 0, 0, 0, 0),
+                  EINVAL);
+    CHECK_RAW_ERR(__syscall6(SYS_alarm, HIGH_BIT | 1, 0, 0, 0, 0, 0), EINVAL);
+    /* Would power the machine off if the command were truncated to 32 bits. */
+    CHECK_RAW_ERR(__syscall6(SYS_reboot, HIGH_BIT | REBOOT_CMD_POWER_OFF, 0, 0, 0, 0, 0), EINVAL);
+}
+
+/* The kernel's count of timer interrupts so far (/dev/stat). */
+static uint64_t timer_interrupts_now(void)
+{
+    char buf[512];
+    int fd = open("/dev/stat", O_RDONLY);
+    CHECK(fd >= 0);
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    CHECK(n > 0);
+    buf[n] = 0;
+    char *line = strstr(buf, "timer_interrupts ");
+    CHECK(line != NULL);
+    return strtoull(line + strlen("timer_interrupts "), NULL, 10);
+}
+
+/* Sleeps 100 ms under the interval timer `it` (SIGALRM ignored) and fails
+ * if that took long (the machine hung) or the timer interrupted more often
+ * than about once a millisecond. Returns the setting getitimer reads. */
+static struct itimerval sleep_under_timer(const struct itimerval *it, const char *what)
+{
+    struct itimerval cur, off = { { 0, 0 }, { 0, 0 } };
+    uint64_t irq0 = timer_interrupts_now();
+    int64_t start = now_ns(CLOCK_MONOTONIC);
+    CHECK(setitimer(ITIMER_REAL, it, NULL) == 0);
+    struct timespec nap = { 0, 100000000 };
+    CHECK(nanosleep(&nap, NULL) == 0); /* SIGALRM ignored: no EINTR */
+    CHECK(getitimer(ITIMER_REAL, &cur) == 0);
+    CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
+    int64_t ms = (now_ns(CLOCK_MONOTONIC) - start) / 1000000;
+    uint64_t irqs = timer_interrupts_now() - irq0;
+    if (ms > 5000)
+        fail("%s: a 100 ms sleep took %ld ms", what, (long)ms);
+    if (irqs > 3 * (uint64_t)ms + 50)
+        fail("%s: %lu timer interrupts in %ld ms", what, (unsigned long)irqs, (long)ms);
+    return cur;
+}
+
+/* Guards the minimum interval (ITIMER_MIN_NS, 1 ms) and overflow-safe
+ * timer arithmetic: a periodic ITIMER_REAL with a 1 us interval (SIGALRM
+ * ignored, so nothing else slows the storm) hung the machine; one whose
+ * tv_sec * 1e9 wrapped to 8 ns did the same; 5 us made everything 10-20x
+ * slower (about 40 interrupts a millisecond). Now the interval is at least
+ * 1 ms (getitimer says so) and a wrapping one saturates (never fires). */
+static void test_itimer_tiny_interval(void)
+{
+    CHECK(signal(SIGALRM, SIG_IGN) != SIG_ERR);
+    struct itimerval tiny = { { 0, 1 }, { 0, 1 } };
+    struct itimerval cur = sleep_under_timer(&tiny, "1 us interval");
+    if (cur.it_interval.tv_sec != 0 || cur.it_interval.tv_usec != 1000)
+        fail("1 us interval reads back as %lds %ldus, want the 1 ms minimum",
+             (long)cur.it_interval.tv_sec, (long)cur.it_interval.tv_usec);
+    struct itimerval five = { { 0, 5 }, { 0, 5 } };
+    sleep_under_timer(&five, "5 us interval");
+    /* 36019333839254155 s + 21 us is 8 ns modulo 2^64: it must saturate
+     * (never fire again), not wrap. */
+    struct itimerval wrap = { { 36019333839254155LL, 21 }, { 0, 1 } };
+    cur = sleep_under_timer(&wrap, "wrapping interval");
+    if (cur.it_interval.tv_sec < 1000000000LL)
+        fail("wrapping interval reads back as %lds, want it saturated", (long)cur.it_interval.tv_sec);
+    struct itimerval bad = { { 0, 1000000 }, { 0, 1 } };
+    CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
+    bad = (struct itimerval){ { 0, 0 }, { -1, 0 } };
+    CHECK_ERR(setitimer(ITIMER_REAL, &bad, NULL), EINVAL);
+}
+
+static void note_alarm(int sig, void *info, void *ctx)
+{
+    (void)sig, (void)info, (void)ctx;
+    handled_count++;
+}
+
+/* Guards saturating sleep deadlines: nanosleep({INT64_MAX, 0}) returned at
+ * once (the deadline wrapped into the past) and tv_sec = 18446744074 slept
+ * 0.29 s. Both must sleep until a signal (here a 400 ms timer) and return
+ * EINTR with a huge remainder. Bad tv_nsec is EINVAL (POSIX). */
+static void test_nanosleep_huge(void)
+{
+    set_handler(SIGALRM, note_alarm, 0);
+    const int64_t secs[] = { INT64_MAX, 18446744074LL, 18446744073LL };
+    for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+        struct itimerval in400 = { { 0, 0 }, { 0, 400000 } };
+        CHECK(setitimer(ITIMER_REAL, &in400, NULL) == 0);
+        int64_t start = now_ns(CLOCK_MONOTONIC);
+        struct timespec req = { secs[i], 999999999 }, rem = { 0, 0 };
+        errno = 0;
+        int r = nanosleep(&req, &rem);
+        int64_t slept = now_ns(CLOCK_MONOTONIC) - start;
+        if (r != -1 || errno != EINTR || slept < 350000000LL)
+            fail("nanosleep(%lds) -> %d errno %d after %ld ms, want EINTR at the 400 ms alarm",
+                 (long)secs[i], r, errno, (long)(slept / 1000000));
+        if (rem.tv_sec < 1000000000LL)
+            fail("nanosleep(%lds): %lds left, want a huge remainder", (long)secs[i],
+                 (long)rem.tv_sec);
+    }
+    struct timespec bad = { 0, 1000000000 };
+    CHECK_ERR(nanosleep(&bad, NULL), EINVAL);
+    bad = (struct timespec){ 0, -1 };
+    CHECK_ERR(nanosleep(&bad, NULL), EINVAL);
+}
+
+/* Guards kernel loops a user controls: munmap of 64 GiB of empty address
+ * space walked 16 M pages one by one (1-3.6 s in the kernel); it must skip
+ * absent page-table levels (bound: 100 ms, generous). */
+static void test_munmap_huge_is_fast(void)
+{
+    char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED);
+    m[0] = 1;
+    int64_t took = INT64_MAX;
+    for (int i = 0; i < 3; i++) { /* the fastest of 3: a busy host may pause us */
+        int64_t start = now_ns(CLOCK_MONOTONIC);
+        CHECK(munmap(UNMAPPED_ADDR, 64UL << 30) == 0); /* 64 .. 128 GiB: nothing there */
+        int64_t t = now_ns(CLOCK_MONOTONIC) - start;
+        took = t < took ? t : took;
+    }
+    if (took > 100000000)
+        fail("munmap of 64 GiB of empty space took %ld ms", (long)(took / 1000000));
+    CHECK(m[0] == 1); /* mappings outside the range are untouched */
+    CHECK(munmap(m, 8192) == 0);
+}
+
+/* Guards init (pid 1) against everyone: kill -9 1 powered the machine off,
+ * SIGSTOP/SIGCONT broke its wait (power-off mid-command, or a second shell
+ * on the console). Signals init has no handler for are refused: EPERM, and
+ * nothing happens (tests/e2e/test_init_protected.py checks the machine
+ * survives from the outside). kill(1, 0) still says init exists. */
+static void test_kill_init_refused(void)
+{
+    CHECK(kill(1, 0) == 0);
+    const int sigs[] = { SIGKILL, SIGSTOP, SIGCONT, SIGTERM, SIGINT, SIGTSTP, SIGSEGV };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        snprintf(context_buf, sizeof context_buf, " [signal %d]", sigs[i]);
+        context = context_buf;
+        CHECK_ERR(kill(1, sigs[i]), EPERM);
+    }
+    context = "";
+    CHECK(kill(1, 0) == 0);
+}
+
+/* Guards job control: TIOCSPGRP accepted pid 1, then ^C at the console
+ * went to init. Refused with EPERM; the foreground is unchanged. */
+static void test_tiocspgrp_init_refused(void)
+{
+    int fd = open("/dev/console", O_RDWR);
+    CHECK(fd >= 0);
+    int before = -1, after = -2, init_pid = 1;
+    CHECK(ioctl(fd, TIOCGPGRP, &before) == 0);
+    CHECK_ERR(ioctl(fd, TIOCSPGRP, &init_pid), EPERM);
+    CHECK(ioctl(fd, TIOCGPGRP, &after) == 0);
+    CHECK(before == after);
+    close(fd);
+}
+
+/* Guards W^X for device memory: /dev/fb0 mapped read-write once and
+ * read-execute once let code written through one view run from the other
+ * (docs/memory-map.md: no page is ever writable and executable). Device
+ * mappings are never executable: PROT_EXEC on one is EPERM. */
+static void test_fb0_exec_mapping_refused(void)
+{
+    int fd = open("/dev/fb0", O_RDWR);
+    if (fd < 0)
+        fail("open /dev/fb0: %s", strerror(errno));
+    void *rw = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(rw != MAP_FAILED);
+    CHECK_ERR(mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
+              EPERM);
+    CHECK_ERR(mmap(NULL, 4096, PROT_EXEC, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0, EPERM);
+    CHECK_ERR(mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0) == MAP_FAILED ? -1 : 0,
+              EPERM);
+    CHECK(munmap(rw, 4096) == 0);
+    close(fd);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -2289,6 +2526,13 @@ static const struct test tests[] = {
     { "signal_bad_stack_and_stop", test_signal_frame_no_stack_and_stop },
     { "swapcontext_pingpong", test_swapcontext_pingpong },
     { "makecontext_uc_link", test_makecontext_uc_link },
+    { "syscall_args_full_width", test_syscall_args_full_width },
+    { "itimer_tiny_interval", test_itimer_tiny_interval },
+    { "nanosleep_huge", test_nanosleep_huge },
+    { "munmap_huge_is_fast", test_munmap_huge_is_fast },
+    { "kill_init_refused", test_kill_init_refused },
+    { "tiocspgrp_init_refused", test_tiocspgrp_init_refused },
+    { "fb0_exec_mapping_refused", test_fb0_exec_mapping_refused },
 };
 
 #define N_TESTS (sizeof tests / sizeof tests[0])

@@ -18,6 +18,9 @@ unit_fdt_SRCS := tests/unit/test_fdt.c kernel/fdt.c
 UNIT_TESTS += ringbuf
 unit_ringbuf_SRCS := tests/unit/test_ringbuf.c kernel/ringbuf.c
 
+UNIT_TESTS += sysarg
+unit_sysarg_SRCS := tests/unit/test_sysarg.c kernel/sysarg.c
+
 UNIT_TESTS += timerq
 unit_timerq_SRCS := tests/unit/test_timerq.c kernel/timerq.c
 
