@@ -38,6 +38,7 @@ class Watch:
         self.reader = reader                  # reader(img, x, y, scale) -> frame or None
         self.sizes = []                       # (host time, wav size) at each change
         self.dumps = []                       # (host time, frame or None)
+        self.dump_s = []                      # how long each screendump call took
         self._stop = False
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -57,6 +58,7 @@ class Watch:
     def dump(self):
         t = time.monotonic()
         img = self.m.screendump()
+        self.dump_s.append(time.monotonic() - t)
         frame = self.reader(img, self.x, self.y, self.scale)
         self.dumps.append((t, frame))
         return img, frame

@@ -52,7 +52,8 @@
 
 #define NSLOTS 3
 #define READ_PIECE (32 * 1024)
-#define AUDIO_LEAD_MS 150         /* audio written ahead of the clock */
+#define AUDIO_LEAD_MS 150         /* audio queued ahead of the device, at first */
+#define AUDIO_LEAD_MAX_MS 300     /* deepest lead: /dev/audio's ring holds 341 ms */
 #define MAX_SLEEP_MS 10           /* keys are polled at least this often */
 #define SEEK_SECONDS 5
 #define NO_AUDIO_RATE 48000       /* timeline ticks per second without audio */
@@ -463,14 +464,70 @@ static uint64_t clock_now(void)
     return (uint64_t)((unsigned __int128)ns * clip.rate / 1000000000ull);
 }
 
+/* ---- audio buffering: how far ahead to write -------------------------------
+ * The lead is counted from what the device has taken (the clock plus the
+ * latency estimate), so the queue in /dev/audio does not shrink when the
+ * estimate grows. It starts at AUDIO_LEAD_MS and deepens when the loop
+ * falls behind: between two feeds the device consumes what the clock
+ * advanced, so the lead must exceed the largest such gap by the 40 ms the
+ * device holds and a period; twice the worst gap is kept, up to
+ * AUDIO_LEAD_MAX_MS (a write beyond the ring would block the loop). A
+ * deeper lead costs no sync (frames follow the clock), only memory in the
+ * ring; it never shrinks during a run. */
+static struct {
+    uint64_t lead;                /* ticks */
+    uint64_t last_clock;          /* clock at the previous feed */
+    uint64_t gap_max;             /* ticks the clock moved between two feeds */
+    uint64_t low_bytes;           /* least queued in the ring before a feed */
+    bool fed, low_set;            /* last_clock, low_bytes are set */
+} buffering;
+
+static uint64_t ms_ticks(uint64_t ms)
+{
+    return clip.rate * ms / 1000;
+}
+
+/* Notes the clock's advance since the last feed and deepens the lead. */
+static void buffering_note(uint64_t clock)
+{
+    if (!buffering.lead)
+        buffering.lead = ms_ticks(AUDIO_LEAD_MS);
+    if (buffering.fed && clock > buffering.last_clock) {
+        uint64_t gap = clock - buffering.last_clock;
+        if (gap > buffering.gap_max)
+            buffering.gap_max = gap;
+        uint64_t want = 2 * gap + ms_ticks(50);
+        if (want > ms_ticks(AUDIO_LEAD_MAX_MS))
+            want = ms_ticks(AUDIO_LEAD_MAX_MS);
+        if (want > buffering.lead)
+            buffering.lead = want;
+    }
+    /* The ring's low-water mark once sound plays: how near an underrun. */
+    if (clock > 0 && (!buffering.low_set || last_clock.queued_bytes < buffering.low_bytes)) {
+        buffering.low_bytes = last_clock.queued_bytes;
+        buffering.low_set = true;
+    }
+    buffering.last_clock = clock;
+    buffering.fed = true;
+}
+
+/* The stream position to have written by: the lead past what the device
+ * has taken. */
+static uint64_t audio_target(uint64_t clock)
+{
+    uint64_t latency = last_clock.latency_ns * clip.rate / 1000000000ull;
+    return clock + latency + buffering.lead;
+}
+
 static uint8_t silence[4096];
 
-/* Writes audio up to AUDIO_LEAD_MS ahead of the clock. */
+/* Writes audio up to the lead ahead of the device. */
 static void audio_feed(uint64_t clock)
 {
     if (audio.fd < 0 || audio.finished || audio.paused)
         return;
-    uint64_t target = clock + clip.rate * AUDIO_LEAD_MS / 1000;
+    buffering_note(clock);
+    uint64_t target = audio_target(clock);
     while (audio.written < target) {
         struct slot *s = slot_for(audio.seq);
         if (!s || !s->ready) {
@@ -481,7 +538,7 @@ static void audio_feed(uint64_t clock)
                  * more data it would play underrun silence until the drain.
                  * Write that silence ourselves, to a whole 10 ms period. */
                 uint64_t period = clip.rate / 100;
-                uint64_t pad = clip.rate * AUDIO_LEAD_MS / 1000;
+                uint64_t pad = buffering.lead;
                 pad += period - (audio.written + pad) % period;
                 for (uint64_t left = pad; left > 0;) {
                     uint64_t n = left < sizeof silence / clip.frame_bytes_audio
@@ -597,6 +654,14 @@ static void print_stats(void)
     printf("\nplayer: audio %s, %llu underruns; first frame after %lld ms\n",
            audio.fd >= 0 ? "clock" : "off (monotonic clock)", (unsigned long long)underruns,
            (long long)first_ms);
+    uint64_t lead_ms = buffering.lead * 1000 / clip.rate;
+    uint64_t gap_ms = buffering.gap_max * 1000 / clip.rate;
+    uint64_t low_ms = clip.frame_bytes_audio
+                      ? buffering.low_bytes / clip.frame_bytes_audio * 1000 / clip.rate : 0;
+    if (audio.fd >= 0)
+        printf("player: audio lead %llu ms (longest gap between feeds %llu ms, "
+               "least queued %llu ms)\n", (unsigned long long)lead_ms,
+               (unsigned long long)gap_ms, (unsigned long long)low_ms);
     printf("player: cpu busy %llu.%llu%% (player computing), %llu.%llu%% awake incl. present/read "
            "waits, %llu.%llu%% guest busy (all processes and interrupts)\n",
            (unsigned long long)(own_pm / 10), (unsigned long long)(own_pm % 10),
@@ -608,11 +673,12 @@ static void print_stats(void)
            (unsigned long long)(rstats.bytes / 1024), (unsigned long long)rstats.pieces,
            (unsigned long long)(rstats.max_piece_ns / 1000));
     printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
-           "av_max_us=%lld underruns=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
+           "av_max_us=%lld underruns=%llu lead_ms=%llu feed_gap_ms=%llu audio_low_ms=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
            "scale=%u x=%u y=%u\n",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
            (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
-           (unsigned long long)underruns, (unsigned long long)own_pm, (unsigned long long)wake_pm,
+           (unsigned long long)underruns, (unsigned long long)lead_ms,
+           (unsigned long long)gap_ms, (unsigned long long)low_ms, (unsigned long long)own_pm, (unsigned long long)wake_pm,
            (unsigned long long)guest_pm, (long long)first_ms,
            (unsigned long long)st.stalls, screen.scale, screen.x, screen.y);
 }
@@ -631,6 +697,22 @@ static void rect_union(struct bav_rect *a, const struct bav_rect *b)
     if (b->y0 < a->y0) a->y0 = b->y0;
     if (b->x1 > a->x1) a->x1 = b->x1;
     if (b->y1 > a->y1) a->y1 = b->y1;
+}
+
+/* --stats: says where the time went when frames were dropped (the previous
+ * loop turn's length and parts); the first 32 reports, so a test can
+ * place every drop of a short clip in time. */
+static void report_drop(uint32_t count, uint32_t before)
+{
+    if (!opt.stats || st.drop_reports >= 32)
+        return;
+    st.drop_reports++;
+    printf("player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
+           "read %llu, sleep %llu ms)\n", count, before,
+           (unsigned long long)(turn.gap_ns / 1000000),
+           (unsigned long long)(turn.present_ns / 1000000),
+           (unsigned long long)(turn.read_ns / 1000000),
+           (unsigned long long)(turn.sleep_ns / 1000000));
 }
 
 static uint64_t due_tick(const struct slot *s, uint32_t frame)
@@ -671,7 +753,9 @@ static uint64_t video_step(uint64_t clock)
         /* A later chunk already due? Skip the rest of this one undecoded. */
         struct slot *n = slot_for(video.seq + 1);
         if (n && n->ready && clock > due_tick(n, n->e.first_frame)) {
-            st.dropped += s->e.first_frame + s->e.frame_count - video.frame;
+            uint32_t skipped = s->e.first_frame + s->e.frame_count - video.frame;
+            st.dropped += skipped;
+            report_drop(skipped, n->e.first_frame);
             video.seq++;
             video.in_chunk = false;
             continue;
@@ -703,16 +787,8 @@ static uint64_t video_step(uint64_t clock)
             st.t_first_frame_ns = now_ns();
         st.shown++;
         st.dropped += decoded - 1;
-        if (decoded > 1 && opt.stats && st.drop_reports < 4) {
-            /* Why: how long the previous loop turn took and on what. */
-            st.drop_reports++;
-            printf("player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
-                   "read %llu, sleep %llu ms)\n", decoded - 1, newest,
-                   (unsigned long long)(turn.gap_ns / 1000000),
-                   (unsigned long long)(turn.present_ns / 1000000),
-                   (unsigned long long)(turn.read_ns / 1000000),
-                   (unsigned long long)(turn.sleep_ns / 1000000));
-        }
+        if (decoded > 1)
+            report_drop(decoded - 1, newest);
         if (late_us > st.late_max_us)
             st.late_max_us = late_us;
         st.av_sum_us += av_us;
@@ -965,6 +1041,7 @@ int main(int argc, char **argv)
         uint64_t margin = clip.rate * 8 / 1000;    /* keep 8 ms for the frame */
         for (;;) {
             uint64_t c = clock_now();
+            audio_feed(c);        /* a piece may be slow: sound first */
             if (next != UINT64_MAX && c + margin >= next)
                 break;
             if (!reader_step())
