@@ -9,9 +9,41 @@ import shutil
 import subprocess
 import tempfile
 
-from harness import ROOT, run
+from harness import ROOT, Machine, run
+from harness.hostload import Starvation, qemu_pid
 
 DISK = os.path.join(ROOT, "build", "hdd.dsk")
+# Usertests that bound how late the guest may be (a signal within 10 ms of
+# its deadline, ...): under TCG the guest's time is the host's, so they fail
+# when the host keeps QEMU off the CPU. Failing while QEMU waited at least
+# STARVED_S within some 100 ms (tests/harness/hostload.py), they run once
+# more, alone, with the reason printed; that run must pass.
+TIMING_TESTS = {"alarm_precision", "nanosleep_duration", "eintr_pipe_read"}
+STARVED_S = 0.010
+
+
+def run_watched(cmd, timeout, disk):
+    """run(), also measuring how long QEMU waited for a CPU."""
+    with Machine(cmd=cmd, timeout=timeout, disk=disk) as m:
+        starve = Starvation(qemu_pid(m.proc.pid))
+        status = m.wait(timeout=timeout + 10)
+        starve.stop()
+        return status, m.text, starve
+
+
+def rerun_timing_failures(out, starve, disk):
+    """Failures left after running the timing usertests that failed on a
+    starved host once more; prints why."""
+    failed = set(re.findall(r"^FAIL ([^\s:]+)", out, re.M))
+    worst = starve.worst(0, float("inf"))
+    if not failed or not failed <= TIMING_TESTS or worst < STARVED_S:
+        return failed
+    print(f"usertests {sorted(failed)} failed while QEMU waited up to {worst * 1000:.0f} ms "
+          f"per 100 ms for a CPU: running them again")
+    status, again = run(f"/bin/usertests {' '.join(sorted(failed))}", timeout=60, disk=disk)
+    print(again[-1000:])
+    ok = set(re.findall(r"^ok   (\S+)", again, re.M))
+    return failed - ok if status == 0 else failed
 
 
 def test_usertests_all_pass_and_the_system_survives():
@@ -19,10 +51,11 @@ def test_usertests_all_pass_and_the_system_survives():
     try:
         disk = os.path.join(tmp, "hdd.dsk")
         shutil.copyfile(DISK, disk)
-        status, out = run("/bin/usertests; echo usertests=$?; ls -a /tmp; echo alive",
-                          timeout=120, disk=disk)
+        status, out, starve = run_watched(
+            "/bin/usertests; echo usertests=$?; ls -a /tmp; echo alive", 120, disk)
         fsck = subprocess.run(["e2fsck", "-fn", disk], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT)
+        still_failing = rerun_timing_failures(out, starve, disk)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     assert "panic" not in out.lower(), out[-3000:]
@@ -33,10 +66,11 @@ def test_usertests_all_pass_and_the_system_survives():
     passed, failed = int(summary.group(1)), int(summary.group(2))
     assert passed + failed == len(results), out[-3000:]
     assert passed >= 30, out[-3000:]
-    assert failed == 0, "\n".join(failures)
-    assert re.search(r"^usertests=0$", out, re.M), out[-2000:]
+    assert not still_failing, "\n".join(failures)
+    exit_status = "0" if not failures else "1"
+    assert re.search(rf"^usertests={exit_status}$", out, re.M), out[-2000:]
     # /tmp holds only . and .. again, and the machine still runs commands.
-    tail = out[out.index("usertests=0"):]
+    tail = out[out.index(f"usertests={exit_status}"):]
     assert re.search(r"^\.\n\.\.\nalive$", tail, re.M), tail
     assert status == 0, out[-2000:]
     assert fsck.returncode == 0, fsck.stdout.decode(errors="replace")

@@ -27,8 +27,8 @@
  *    construction, also across a --loop wrap.
  *  - Chunks live in NSLOTS buffers. A buffer is reused only when both the
  *    video cursor and the audio cursor have moved past its chunk. Reading is
- *    done in READ_PIECE pieces between frames, so a disk read never holds a
- *    due frame for more than one piece.
+ *    done in pieces of at most READ_PIECE between frames, so a disk read
+ *    never holds a due frame for more than one piece.
  *  - The clock is AUDIO_GET_CLOCK's frames_played (what is being heard), or
  *    CLOCK_MONOTONIC minus paused time without audio. Waiting is nanosleep,
  *    never a spin.
@@ -51,9 +51,9 @@
 #include "user/player/bav.h"
 
 #define NSLOTS 3
-#define READ_PIECE (32 * 1024)
-#define AUDIO_LEAD_MS 150         /* audio queued ahead of the device, at first */
-#define AUDIO_LEAD_MAX_MS 300     /* deepest lead: /dev/audio's ring holds 341 ms */
+#define READ_PIECE (32 * 1024)   /* largest read piece; a slow disk halves it */
+#define READ_PIECE_MIN 4096
+#define AUDIO_LEAD_MS 300         /* sound queued ahead of the device */
 #define MAX_SLEEP_MS 10           /* keys are polled at least this often */
 #define SEEK_SECONDS 5
 #define NO_AUDIO_RATE 48000       /* timeline ticks per second without audio */
@@ -266,6 +266,7 @@ static bool slot_free(const struct slot *s)
 
 static struct {
     uint64_t pieces, bytes, max_piece_ns, total_ns;
+    size_t min_piece;             /* smallest piece size used */
 } rstats;
 
 static void chunk_error(uint32_t chunk, int err)
@@ -273,6 +274,27 @@ static void chunk_error(uint32_t chunk, int err)
     char msg[96];
     snprintf(msg, sizeof msg, "corrupt clip: chunk %u: %s", chunk, bav_strerror(err));
     fail(prog_path, msg);
+}
+
+/* The read piece: READ_PIECE (1-7 ms on an idle host), halved while pieces
+ * take more than half a frame period (a slow host disk: the loop, and with
+ * it the feeding of the sound, waits for each piece), doubled back when
+ * they take under 4 ms. */
+static size_t read_piece = READ_PIECE;
+
+static size_t piece_size(void)
+{
+    return read_piece;
+}
+
+static void piece_adapt(uint64_t took_ns)
+{
+    if (took_ns > 16000000ull && read_piece > READ_PIECE_MIN)
+        read_piece /= 2;
+    else if (took_ns < 4000000ull && read_piece < READ_PIECE)
+        read_piece *= 2;
+    if (read_piece < rstats.min_piece || !rstats.min_piece)
+        rstats.min_piece = read_piece;
 }
 
 /* Reads at most one piece into the slot being loaded (starting a new one if
@@ -310,11 +332,12 @@ static bool reader_step(void)
         fail(prog_path, strerror(errno));
     clip.file_pos = off;
     size_t want = s->e.size - s->filled;
-    if (want > READ_PIECE)
-        want = READ_PIECE;
+    if (want > piece_size())
+        want = piece_size();
     uint64_t t0 = now_ns();
     ssize_t n = read(clip.fd, s->buf + s->filled, want);
     uint64_t took = now_ns() - t0;
+    piece_adapt(took);
     if (n < 0)
         fail(prog_path, strerror(errno));
     if (n == 0)
@@ -466,43 +489,26 @@ static uint64_t clock_now(void)
 
 /* ---- audio buffering: how far ahead to write -------------------------------
  * The lead is counted from what the device has taken (the clock plus the
- * latency estimate), so the queue in /dev/audio does not shrink when the
- * estimate grows. It starts at AUDIO_LEAD_MS and deepens when the loop
- * falls behind: between two feeds the device consumes what the clock
- * advanced, so the lead must exceed the largest such gap by the 40 ms the
- * device holds and a period; twice the worst gap is kept, up to
- * AUDIO_LEAD_MAX_MS (a write beyond the ring would block the loop). A
- * deeper lead costs no sync (frames follow the clock), only memory in the
- * ring; it never shrinks during a run. */
+ * latency estimate), so the sound queued in /dev/audio does not shrink when
+ * the estimate grows. AUDIO_LEAD_MS is deep because on a busy host a loop
+ * turn or a disk read can take 100-300 ms, and late sound is a click while
+ * a late picture is only a dropped frame; it costs no sync (frames follow
+ * the clock) and stays below the ring's 341 ms (at 48 kHz), so a write
+ * never blocks the loop (docs/player.md, "A busy host"). Recorded for
+ * --stats: the most the clock moved between two feeds and the least sound
+ * queued before a feed — how near an underrun the run came. */
 static struct {
-    uint64_t lead;                /* ticks */
     uint64_t last_clock;          /* clock at the previous feed */
     uint64_t gap_max;             /* ticks the clock moved between two feeds */
     uint64_t low_bytes;           /* least queued in the ring before a feed */
     bool fed, low_set;            /* last_clock, low_bytes are set */
 } buffering;
 
-static uint64_t ms_ticks(uint64_t ms)
-{
-    return clip.rate * ms / 1000;
-}
-
-/* Notes the clock's advance since the last feed and deepens the lead. */
 static void buffering_note(uint64_t clock)
 {
-    if (!buffering.lead)
-        buffering.lead = ms_ticks(AUDIO_LEAD_MS);
-    if (buffering.fed && clock > buffering.last_clock) {
-        uint64_t gap = clock - buffering.last_clock;
-        if (gap > buffering.gap_max)
-            buffering.gap_max = gap;
-        uint64_t want = 2 * gap + ms_ticks(50);
-        if (want > ms_ticks(AUDIO_LEAD_MAX_MS))
-            want = ms_ticks(AUDIO_LEAD_MAX_MS);
-        if (want > buffering.lead)
-            buffering.lead = want;
-    }
-    /* The ring's low-water mark once sound plays: how near an underrun. */
+    if (buffering.fed && clock > buffering.last_clock &&
+        clock - buffering.last_clock > buffering.gap_max)
+        buffering.gap_max = clock - buffering.last_clock;
     if (clock > 0 && (!buffering.low_set || last_clock.queued_bytes < buffering.low_bytes)) {
         buffering.low_bytes = last_clock.queued_bytes;
         buffering.low_set = true;
@@ -511,43 +517,56 @@ static void buffering_note(uint64_t clock)
     buffering.fed = true;
 }
 
+static uint64_t lead_ticks(void)
+{
+    return clip.rate * AUDIO_LEAD_MS / 1000;
+}
+
 /* The stream position to have written by: the lead past what the device
  * has taken. */
 static uint64_t audio_target(uint64_t clock)
 {
     uint64_t latency = last_clock.latency_ns * clip.rate / 1000000000ull;
-    return clock + latency + buffering.lead;
+    return clock + latency + lead_ticks();
 }
 
 static uint8_t silence[4096];
 
+/* After the clip's sound: silence, up to the lead like the sound before it.
+ * The device runs ahead of what is heard (the latency estimate and the
+ * 40 ms it holds), so the sound ends before the last frame's time has
+ * passed; without more data it would play underrun silence until the
+ * drain. The lead bounds what is queued, so the write never blocks. */
+static void audio_tail(uint64_t target)
+{
+    while (audio.written < target) {
+        uint64_t n = target - audio.written;
+        if (n > sizeof silence / clip.frame_bytes_audio)
+            n = sizeof silence / clip.frame_bytes_audio;
+        ssize_t put = write(audio.fd, silence, (size_t)(n * clip.frame_bytes_audio));
+        if (put <= 0)
+            return;
+        audio.written += (uint64_t)put / clip.frame_bytes_audio;
+    }
+}
+
 /* Writes audio up to the lead ahead of the device. */
 static void audio_feed(uint64_t clock)
 {
-    if (audio.fd < 0 || audio.finished || audio.paused)
+    if (audio.fd < 0 || audio.paused)
         return;
     buffering_note(clock);
     uint64_t target = audio_target(clock);
+    if (audio.finished) {
+        audio_tail(target);
+        return;
+    }
     while (audio.written < target) {
         struct slot *s = slot_for(audio.seq);
         if (!s || !s->ready) {
             if (clip.load_done && (!s) && audio.seq >= clip.load_seq) {
                 audio.finished = true;
-                /* The sound ends before the last frame's time has passed
-                 * (the device runs ~60 ms ahead of what is heard): without
-                 * more data it would play underrun silence until the drain.
-                 * Write that silence ourselves, to a whole 10 ms period. */
-                uint64_t period = clip.rate / 100;
-                uint64_t pad = buffering.lead;
-                pad += period - (audio.written + pad) % period;
-                for (uint64_t left = pad; left > 0;) {
-                    uint64_t n = left < sizeof silence / clip.frame_bytes_audio
-                                     ? left : sizeof silence / clip.frame_bytes_audio;
-                    ssize_t put = write(audio.fd, silence, (size_t)(n * clip.frame_bytes_audio));
-                    if (put <= 0)
-                        break;
-                    left -= (uint64_t)put / clip.frame_bytes_audio;
-                }
+                audio_tail(target);
             }
             return;
         }
@@ -654,14 +673,15 @@ static void print_stats(void)
     printf("\nplayer: audio %s, %llu underruns; first frame after %lld ms\n",
            audio.fd >= 0 ? "clock" : "off (monotonic clock)", (unsigned long long)underruns,
            (long long)first_ms);
-    uint64_t lead_ms = buffering.lead * 1000 / clip.rate;
+    uint64_t lead_ms = AUDIO_LEAD_MS;
     uint64_t gap_ms = buffering.gap_max * 1000 / clip.rate;
     uint64_t low_ms = clip.frame_bytes_audio
                       ? buffering.low_bytes / clip.frame_bytes_audio * 1000 / clip.rate : 0;
     if (audio.fd >= 0)
         printf("player: audio lead %llu ms (longest gap between feeds %llu ms, "
-               "least queued %llu ms)\n", (unsigned long long)lead_ms,
-               (unsigned long long)gap_ms, (unsigned long long)low_ms);
+               "least queued %llu ms); smallest read piece %llu KiB\n",
+               (unsigned long long)lead_ms, (unsigned long long)gap_ms,
+               (unsigned long long)low_ms, (unsigned long long)(rstats.min_piece / 1024));
     printf("player: cpu busy %llu.%llu%% (player computing), %llu.%llu%% awake incl. present/read "
            "waits, %llu.%llu%% guest busy (all processes and interrupts)\n",
            (unsigned long long)(own_pm / 10), (unsigned long long)(own_pm % 10),
@@ -700,11 +720,11 @@ static void rect_union(struct bav_rect *a, const struct bav_rect *b)
 }
 
 /* --stats: says where the time went when frames were dropped (the previous
- * loop turn's length and parts); the first 32 reports, so a test can
+ * loop turn's length and parts); the first 100 reports, so a test can
  * place every drop of a short clip in time. */
 static void report_drop(uint32_t count, uint32_t before)
 {
-    if (!opt.stats || st.drop_reports >= 32)
+    if (!opt.stats || st.drop_reports >= 100)
         return;
     st.drop_reports++;
     printf("player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
