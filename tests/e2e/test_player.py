@@ -231,6 +231,28 @@ def test_plays_in_sync_exact_sound_no_drops():
                          f"{re.findall(r'player: dropped.*', text)}")
 
 
+def test_sound_stays_fed_with_a_long_latency_estimate():
+    # The lead is counted from what the device has taken, not from the clock
+    # (which lags it by the latency estimate): with a 120 ms estimate (a
+    # sound server's buffering, passed by run.py) the sound written ahead
+    # of the clock used to be all but used up by the latency, and the
+    # device ran dry at once.
+    with tempfile.TemporaryDirectory() as tmp:
+        clip = make_clip(os.path.join(tmp, "t.bav"), 3)
+        img = disk_with(tmp, {"/media/t.bav": clip})
+        cap = os.path.join(tmp, "cap.wav")
+        status, text = run("player --stats --latency-ms 120 /media/t.bav", timeout=60,
+                           disk=img, audio=f"wav:{cap}", audio_rate=RATE)
+        samples = read_capture(cap)
+    assert status == 0, text[-2000:]
+    st = stats_of(text)
+    assert st["underruns"] == 0, (st, re.findall(r"player: underrun.*", text))
+    start = next(i for i, s in enumerate(samples) if s != 0)
+    want = testclip.pcm_bytes(3 * RATE)
+    got = struct.pack(f"<{len(samples) - start}h", *samples[start:])
+    assert got[:len(want)] == want and not any(got[len(want):]), "sound differs from the clip"
+
+
 def key(m, name):
     m.qmp.command("send-key", keys=[{"type": "qcode", "data": name}], **{"hold-time": 30})
 
@@ -335,7 +357,9 @@ def test_corrupt_and_truncated_clips_fail_clearly():
 
 
 # tests/run_tests.py: the sync test is timing-sensitive (0 dropped frames,
-# offsets in ms), so it runs alone; the others go longest first.
+# offsets in ms), and so is not running dry (0 underruns), so they run
+# alone; the others go longest first.
 test_plays_in_sync_exact_sound_no_drops.exclusive = True
 test_plays_in_sync_exact_sound_no_drops.cost = 20
+test_sound_stays_fed_with_a_long_latency_estimate.exclusive = True
 test_keys_pause_seek_quit.cost = 10
