@@ -68,7 +68,8 @@ def main():
     disk = os.environ.get("BENCH_LOAD_DISK", os.path.join(ROOT, "build", "hdd.dsk"))
     levels = [int(a) for a in sys.argv[1:]] or [0, 1, 2]
     print(f"{CLIP} played with N CPU-bound processes on the {os.cpu_count()}-core host "
-          f"(wav capture, default latency estimate); disk {os.path.relpath(disk, ROOT)}\n")
+          f"(wav capture, default latency estimate); disk "
+          f"{os.path.relpath(disk, ROOT) if disk.startswith(ROOT) else disk}\n")
     print("| host hogs | shown / dropped | audio underruns | lead / least queued | "
           "QEMU waiting for a CPU | status |")
     print("|---|---|---|---|---|---|")

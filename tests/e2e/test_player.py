@@ -83,10 +83,9 @@ def stats_of(text):
 # 20 ms plus their mean allowance, and each 1 s window's within 40 ms plus
 # its mean allowance; windows whose mean allowance exceeds JUDGE_ALLOW_MS
 # (the host let QEMU run too little to tell anything) are not judged, but
-# at least 3 must be. A dropped frame (a
-# loop turn more than one 33 ms frame period late) is excused only if QEMU
-# waited at least EXCUSE_WAIT_S within some 100 ms of the 400 ms before the
-# frame after it showed. On an idle host nothing waits: the allowances are
+# at least 3 must be. A dropped frame (a loop turn more than one 33 ms
+# frame period late) is excused only if QEMU waited at least EXCUSE_WAIT_S
+# within some 100 ms of the 400 ms before the frame after it showed. On an idle host nothing waits: the allowances are
 # ~0 and no drop is excused, so the test proves what it always did.
 # Measured under load (docs/player.md): dumps after < 30 ms of waiting were
 # within the +-16.7 ms sampling error plus that wait; after 60-140 ms they
