@@ -18,10 +18,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TIMES = os.path.join(ROOT, "build", "bench-times.txt")
 # Typical seconds per script; bench_player's scales with BENCH_SECONDS.
-TYPICAL_S = {"bench_audio.py": 90, "bench_boot.py": 25, "bench_clip.py": 20,
-             "bench_display.py": 30, "bench_load.py": 160, "bench_mem.py": 10,
+TYPICAL_S = {"bench_audio.py": 60, "bench_boot.py": 20, "bench_clip.py": 15,
+             "bench_display.py": 20, "bench_load.py": 160, "bench_mem.py": 5,
              "bench_player.py": float(os.environ.get("BENCH_SECONDS", "190")) + 20,
-             "bench_proc.py": 20, "bench_storage.py": 20, "bench_tty.py": 10}
+             "bench_proc.py": 15, "bench_storage.py": 15, "bench_tty.py": 10}
 
 
 def load_times():
@@ -51,7 +51,8 @@ def main():
     scripts = [s for s in scripts if not only or any(o in s for o in only)]
     times = load_times()
     expect = sum(times.get(s, TYPICAL_S.get(s, 30)) for s in scripts)
-    print(f"make bench: {len(scripts)} benchmarks, about {expect / 60:.0f} min "
+    about = f"{expect:.0f} s" if expect < 120 else f"{expect / 60:.0f} min"
+    print(f"make bench: {len(scripts)} benchmark(s), about {about} "
           f"({'the last run here' if all(s in times for s in scripts) else 'typical times'}; "
           f"more on a busy host)", flush=True)
     failed = []
