@@ -26,31 +26,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, os.path.join(ROOT, "tools", "encode"))
 from harness import Machine  # noqa: E402
 from harness.avsync import Watch, summary  # noqa: E402
+from harness.hostload import qemu_pid  # noqa: E402
 import testclip  # noqa: E402
 
 CLIP_S = 60
 SECONDS = float(os.environ.get("BENCH_SECONDS", "190"))
 RATE, FPS = 44100, 30
 X, Y, SCALE = 160, 0, 2
-
-
-def qemu_pid(parent):
-    """The qemu-system process under run.py (pid `parent`)."""
-    for _ in range(100):
-        for d in os.listdir("/proc"):
-            if not d.isdigit():
-                continue
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                with open(f"/proc/{d}/comm") as f:
-                    comm = f.read().strip()
-            except OSError:
-                continue
-            if int(fields[1]) == parent and comm.startswith("qemu"):
-                return int(d)
-        time.sleep(0.1)
-    return None
 
 
 def cpu_seconds(pid):

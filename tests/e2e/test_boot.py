@@ -5,6 +5,7 @@ import sys
 import time
 
 from harness import Machine, RUN_PY, KERNEL, run
+from harness.hostload import Starvation, qemu_pid
 
 
 def test_echo_cmd_prints_and_exits_zero():
@@ -113,9 +114,14 @@ def test_timeout_exits_124():
 
 def test_boot_time_to_kmain():
     with Machine(cmd="echo done", timeout=30) as m:
+        starve = Starvation(qemu_pid(m.proc.pid))
         m.expect(r"\[\s*(\d+\.\d+)\] kernel: entered kmain")
+        starve.stop()
         assert m.wait() == 0
     t = float(re.search(r"\[\s*(\d+\.\d+)\] kernel: entered kmain", m.text).group(1))
     # Guest-clock time from reset to kmain; the goal is 0.5 s. Not a speed
     # test (make bench measures), but an order-of-magnitude regression guard.
-    assert t < 2.0, f"kmain reached only at {t} s"
+    # The guest's clock is the host's: time QEMU spent waiting for a CPU on
+    # a busy host (tests/harness/hostload.py) is not the kernel's.
+    waited = starve.total()
+    assert t - waited < 2.0, f"kmain reached only at {t} s ({waited:.2f} s waiting for a CPU)"

@@ -8,9 +8,9 @@ import re
 import shutil
 import tempfile
 
-from harness import ROOT, Machine, run
+from harness import BUILD, Machine, run
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 
 
 def test_kill_9_1_and_stop_cont_leave_init_and_the_command_running():

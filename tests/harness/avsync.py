@@ -28,8 +28,11 @@ the call takes ~7 ms), plus the 10 ms granularity of the wav writes.
 """
 import os
 import statistics
+import subprocess
 import threading
 import time
+
+from qmp import QMPError  # tools/qmp.py (harness puts tools/ on the path)
 
 
 class Watch:
@@ -38,6 +41,7 @@ class Watch:
         self.reader = reader                  # reader(img, x, y, scale) -> frame or None
         self.sizes = []                       # (host time, wav size) at each change
         self.dumps = []                       # (host time, frame or None)
+        self.dump_s = []                      # how long each screendump call took
         self._stop = False
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -57,6 +61,7 @@ class Watch:
     def dump(self):
         t = time.monotonic()
         img = self.m.screendump()
+        self.dump_s.append(time.monotonic() - t)
         frame = self.reader(img, self.x, self.y, self.scale)
         self.dumps.append((t, frame))
         return img, frame
@@ -66,7 +71,16 @@ class Watch:
         deadline = time.monotonic() + timeout
         while not until() and time.monotonic() < deadline:
             t0 = time.monotonic()
-            self.dump()
+            try:
+                self.dump()
+            except (OSError, QMPError):
+                # QEMU powered off between until() and the dump (the serial
+                # output saying so can trail on a busy host): the run is over.
+                try:
+                    self.m.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    raise
+                break
             time.sleep(max(0.0, period - (time.monotonic() - t0)))
 
     def stop(self):

@@ -28,8 +28,8 @@
  *    construction, also across a --loop wrap.
  *  - Chunks live in NSLOTS buffers. A buffer is reused only when both the
  *    video cursor and the audio cursor have moved past its chunk. Reading is
- *    done in READ_PIECE pieces between frames, so a disk read never holds a
- *    due frame for more than one piece.
+ *    done in pieces of at most READ_PIECE between frames, so a disk read
+ *    never holds a due frame for more than one piece.
  *  - The clock is AUDIO_GET_CLOCK's frames_played (what is being heard), or
  *    CLOCK_MONOTONIC minus paused time without audio. Waiting is nanosleep,
  *    never a spin.
@@ -52,8 +52,9 @@
 #include "user/player/bav.h"
 
 #define NSLOTS 3
-#define READ_PIECE (32 * 1024)
-#define AUDIO_LEAD_MS 150         /* audio written ahead of the clock */
+#define READ_PIECE (32 * 1024)   /* largest read piece; a slow disk halves it */
+#define READ_PIECE_MIN 4096
+#define AUDIO_LEAD_MS 300         /* sound queued ahead of the device */
 #define MAX_SLEEP_MS 10           /* keys are polled at least this often */
 #define SEEK_SECONDS 5
 #define NO_AUDIO_RATE 48000       /* timeline ticks per second without audio */
@@ -268,6 +269,7 @@ static bool slot_free(const struct slot *s)
 
 static struct {
     uint64_t pieces, bytes, max_piece_ns, total_ns;
+    size_t min_piece;             /* smallest piece size used */
 } rstats;
 
 static void chunk_error(uint32_t chunk, int err)
@@ -275,6 +277,27 @@ static void chunk_error(uint32_t chunk, int err)
     char msg[96];
     snprintf(msg, sizeof msg, "corrupt clip: chunk %u: %s", chunk, bav_strerror(err));
     fail(prog_path, msg);
+}
+
+/* The read piece: READ_PIECE (1-7 ms on an idle host), halved while pieces
+ * take more than half a frame period (a slow host disk: the loop, and with
+ * it the feeding of the sound, waits for each piece), doubled back when
+ * they take under 4 ms. */
+static size_t read_piece = READ_PIECE;
+
+static size_t piece_size(void)
+{
+    return read_piece;
+}
+
+static void piece_adapt(uint64_t took_ns)
+{
+    if (took_ns > 16000000ull && read_piece > READ_PIECE_MIN)
+        read_piece /= 2;
+    else if (took_ns < 4000000ull && read_piece < READ_PIECE)
+        read_piece *= 2;
+    if (read_piece < rstats.min_piece || !rstats.min_piece)
+        rstats.min_piece = read_piece;
 }
 
 /* Reads at most one piece into the slot being loaded (starting a new one if
@@ -312,11 +335,12 @@ static bool reader_step(void)
         fail(prog_path, strerror(errno));
     clip.file_pos = off;
     size_t want = s->e.size - s->filled;
-    if (want > READ_PIECE)
-        want = READ_PIECE;
+    if (want > piece_size())
+        want = piece_size();
     uint64_t t0 = now_ns();
     ssize_t n = read(clip.fd, s->buf + s->filled, want);
     uint64_t took = now_ns() - t0;
+    piece_adapt(took);
     if (n < 0)
         fail(prog_path, strerror(errno));
     if (n == 0)
@@ -513,34 +537,86 @@ static uint64_t clock_now(void)
     return (uint64_t)((unsigned __int128)ns * clip.rate / 1000000000ull);
 }
 
+/* ---- audio buffering: how far ahead to write -------------------------------
+ * The lead is counted from what the device has taken (the clock plus the
+ * latency estimate), so the sound queued in /dev/audio does not shrink when
+ * the estimate grows. AUDIO_LEAD_MS is deep because on a busy host a loop
+ * turn or a disk read can take 100-300 ms, and late sound is a click while
+ * a late picture is only a dropped frame; it costs no sync (frames follow
+ * the clock) and stays below the ring's 341 ms (at 48 kHz), so a write
+ * never blocks the loop (docs/player.md, "A busy host"). Recorded for
+ * --stats: the most the clock moved between two feeds and the least sound
+ * queued before a feed — how near an underrun the run came. */
+static struct {
+    uint64_t last_clock;          /* clock at the previous feed */
+    uint64_t gap_max;             /* ticks the clock moved between two feeds */
+    uint64_t low_bytes;           /* least queued in the ring before a feed */
+    bool fed, low_set;            /* last_clock, low_bytes are set */
+} buffering;
+
+static void buffering_note(uint64_t clock)
+{
+    if (buffering.fed && clock > buffering.last_clock &&
+        clock - buffering.last_clock > buffering.gap_max)
+        buffering.gap_max = clock - buffering.last_clock;
+    if (clock > 0 && (!buffering.low_set || last_clock.queued_bytes < buffering.low_bytes)) {
+        buffering.low_bytes = last_clock.queued_bytes;
+        buffering.low_set = true;
+    }
+    buffering.last_clock = clock;
+    buffering.fed = true;
+}
+
+static uint64_t lead_ticks(void)
+{
+    return clip.rate * AUDIO_LEAD_MS / 1000;
+}
+
+/* The stream position to have written by: the lead past what the device
+ * has taken. */
+static uint64_t audio_target(uint64_t clock)
+{
+    uint64_t latency = last_clock.latency_ns * clip.rate / 1000000000ull;
+    return clock + latency + lead_ticks();
+}
+
 static uint8_t silence[4096];
 
-/* Writes audio up to AUDIO_LEAD_MS ahead of the clock. */
+/* After the clip's sound: silence, up to the lead like the sound before it.
+ * The device runs ahead of what is heard (the latency estimate and the
+ * 40 ms it holds), so the sound ends before the last frame's time has
+ * passed; without more data it would play underrun silence until the
+ * drain. The lead bounds what is queued, so the write never blocks. */
+static void audio_tail(uint64_t target)
+{
+    while (audio.written < target) {
+        uint64_t n = target - audio.written;
+        if (n > sizeof silence / clip.frame_bytes_audio)
+            n = sizeof silence / clip.frame_bytes_audio;
+        ssize_t put = write(audio.fd, silence, (size_t)(n * clip.frame_bytes_audio));
+        if (put <= 0)
+            return;
+        audio.written += (uint64_t)put / clip.frame_bytes_audio;
+    }
+}
+
+/* Writes audio up to the lead ahead of the device. */
 static void audio_feed(uint64_t clock)
 {
-    if (audio.fd < 0 || audio.finished || audio.paused)
+    if (audio.fd < 0 || audio.paused)
         return;
-    uint64_t target = clock + clip.rate * AUDIO_LEAD_MS / 1000;
+    buffering_note(clock);
+    uint64_t target = audio_target(clock);
+    if (audio.finished) {
+        audio_tail(target);
+        return;
+    }
     while (audio.written < target) {
         struct slot *s = slot_for(audio.seq);
         if (!s || !s->ready) {
             if (clip.load_done && (!s) && audio.seq >= clip.load_seq) {
                 audio.finished = true;
-                /* The sound ends before the last frame's time has passed
-                 * (the device runs ~60 ms ahead of what is heard): without
-                 * more data it would play underrun silence until the drain.
-                 * Write that silence ourselves, to a whole 10 ms period. */
-                uint64_t period = clip.rate / 100;
-                uint64_t pad = clip.rate * AUDIO_LEAD_MS / 1000;
-                pad += period - (audio.written + pad) % period;
-                for (uint64_t left = pad; left > 0;) {
-                    uint64_t n = left < sizeof silence / clip.frame_bytes_audio
-                                     ? left : sizeof silence / clip.frame_bytes_audio;
-                    ssize_t put = write(audio.fd, silence, (size_t)(n * clip.frame_bytes_audio));
-                    if (put <= 0)
-                        break;
-                    left -= (uint64_t)put / clip.frame_bytes_audio;
-                }
+                audio_tail(target);
             }
             return;
         }
@@ -647,6 +723,15 @@ static void print_stats(void)
     printf("\nplayer: audio %s, %llu underruns; first frame after %lld ms\n",
            audio.fd >= 0 ? "clock" : "off (monotonic clock)", (unsigned long long)underruns,
            (long long)first_ms);
+    uint64_t lead_ms = AUDIO_LEAD_MS;
+    uint64_t gap_ms = buffering.gap_max * 1000 / clip.rate;
+    uint64_t low_ms = clip.frame_bytes_audio
+                      ? buffering.low_bytes / clip.frame_bytes_audio * 1000 / clip.rate : 0;
+    if (audio.fd >= 0)
+        printf("player: audio lead %llu ms (longest gap between feeds %llu ms, "
+               "least queued %llu ms); smallest read piece %llu KiB\n",
+               (unsigned long long)lead_ms, (unsigned long long)gap_ms,
+               (unsigned long long)low_ms, (unsigned long long)(rstats.min_piece / 1024));
     printf("player: cpu busy %llu.%llu%% (player computing), %llu.%llu%% awake incl. present/read "
            "waits, %llu.%llu%% guest busy (all processes and interrupts)\n",
            (unsigned long long)(own_pm / 10), (unsigned long long)(own_pm % 10),
@@ -658,11 +743,12 @@ static void print_stats(void)
            (unsigned long long)(rstats.bytes / 1024), (unsigned long long)rstats.pieces,
            (unsigned long long)(rstats.max_piece_ns / 1000));
     printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
-           "av_max_us=%lld underruns=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
+           "av_max_us=%lld underruns=%llu lead_ms=%llu feed_gap_ms=%llu audio_low_ms=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
            "scale=%s x=%u y=%u latency_us=%llu\n",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
            (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
-           (unsigned long long)underruns, (unsigned long long)own_pm, (unsigned long long)wake_pm,
+           (unsigned long long)underruns, (unsigned long long)lead_ms,
+           (unsigned long long)gap_ms, (unsigned long long)low_ms, (unsigned long long)own_pm, (unsigned long long)wake_pm,
            (unsigned long long)guest_pm, (long long)first_ms,
            (unsigned long long)st.stalls, scale_text(), screen.x, screen.y,
            (unsigned long long)(audio.fd >= 0 ? audio.latency_ns / 1000 : 0));
@@ -682,6 +768,22 @@ static void rect_union(struct bav_rect *a, const struct bav_rect *b)
     if (b->y0 < a->y0) a->y0 = b->y0;
     if (b->x1 > a->x1) a->x1 = b->x1;
     if (b->y1 > a->y1) a->y1 = b->y1;
+}
+
+/* --stats: says where the time went when frames were dropped (the previous
+ * loop turn's length and parts); the first 100 reports, so a test can
+ * place every drop of a short clip in time. */
+static void report_drop(uint32_t count, uint32_t before)
+{
+    if (!opt.stats || st.drop_reports >= 100)
+        return;
+    st.drop_reports++;
+    printf("player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
+           "read %llu, sleep %llu ms)\n", count, before,
+           (unsigned long long)(turn.gap_ns / 1000000),
+           (unsigned long long)(turn.present_ns / 1000000),
+           (unsigned long long)(turn.read_ns / 1000000),
+           (unsigned long long)(turn.sleep_ns / 1000000));
 }
 
 static uint64_t due_tick(const struct slot *s, uint32_t frame)
@@ -722,7 +824,9 @@ static uint64_t video_step(uint64_t clock)
         /* A later chunk already due? Skip the rest of this one undecoded. */
         struct slot *n = slot_for(video.seq + 1);
         if (n && n->ready && clock > due_tick(n, n->e.first_frame)) {
-            st.dropped += s->e.first_frame + s->e.frame_count - video.frame;
+            uint32_t skipped = s->e.first_frame + s->e.frame_count - video.frame;
+            st.dropped += skipped;
+            report_drop(skipped, n->e.first_frame);
             video.seq++;
             video.in_chunk = false;
             continue;
@@ -754,16 +858,8 @@ static uint64_t video_step(uint64_t clock)
             st.t_first_frame_ns = now_ns();
         st.shown++;
         st.dropped += decoded - 1;
-        if (decoded > 1 && opt.stats && st.drop_reports < 4) {
-            /* Why: how long the previous loop turn took and on what. */
-            st.drop_reports++;
-            printf("player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
-                   "read %llu, sleep %llu ms)\n", decoded - 1, newest,
-                   (unsigned long long)(turn.gap_ns / 1000000),
-                   (unsigned long long)(turn.present_ns / 1000000),
-                   (unsigned long long)(turn.read_ns / 1000000),
-                   (unsigned long long)(turn.sleep_ns / 1000000));
-        }
+        if (decoded > 1)
+            report_drop(decoded - 1, newest);
         if (late_us > st.late_max_us)
             st.late_max_us = late_us;
         st.av_sum_us += av_us;
@@ -1017,6 +1113,7 @@ int main(int argc, char **argv)
         uint64_t margin = clip.rate * 8 / 1000;    /* keep 8 ms for the frame */
         for (;;) {
             uint64_t c = clock_now();
+            audio_feed(c);        /* a piece may be slow: sound first */
             if (next != UINT64_MAX && c + margin >= next)
                 break;
             if (!reader_step())
