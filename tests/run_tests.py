@@ -24,6 +24,7 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+from harness import NotRunHere  # noqa: E402
 
 _print_lock = threading.Lock()
 
@@ -96,10 +97,14 @@ def _raiser(text):
 
 
 def run_py(test):
+    """(passed, failed, skipped) of one test function."""
     tid, fn = test
     t0 = time.monotonic()
     try:
         fn()
+    except NotRunHere as why:
+        say(f"skip {tid}: {why}")
+        return 0, 0, 1
     except Exception as e:  # noqa: BLE001 - every failure is reported
         dt = time.monotonic() - t0
         detail = "".join(traceback.format_exception(type(e), e, e.__traceback__))
@@ -107,9 +112,9 @@ def run_py(test):
             detail = f"{detail.rstrip()}"
         indented = "\n".join("     " + l for l in detail.rstrip().splitlines())
         say(f"FAIL {tid} ({dt:.1f}s)\n{indented}")
-        return 0, 1
+        return 0, 1, 0
     say(f"ok   {tid} ({time.monotonic() - t0:.1f}s)")
-    return 1, 0
+    return 1, 0, 0
 
 
 def main():
@@ -132,17 +137,16 @@ def main():
     tests = discover(args.py, args.k)
     shared = [t for t in tests if not getattr(t[1], "exclusive", False)]
     alone = [t for t in tests if getattr(t[1], "exclusive", False)]
+    skipped = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j)) as ex:
-        for p, f in ex.map(run_py, shared):
-            passed += p
-            failed += f
+        for p, f, s in ex.map(run_py, shared):
+            passed, failed, skipped = passed + p, failed + f, skipped + s
     for t in alone:
-        p, f = run_py(t)
-        passed += p
-        failed += f
+        p, f, s = run_py(t)
+        passed, failed, skipped = passed + p, failed + f, skipped + s
 
     say(f"(all suites took {time.monotonic() - t0:.0f}s)")
-    say(f"{passed} passed, {failed} failed")
+    say(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     return 1 if failed or passed == 0 else 0
 
 

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from harness import Machine
+from harness import Machine, need_pulseaudio
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_player import disk_with, make_clip, stats_of  # noqa: E402
@@ -147,8 +147,7 @@ class PulseNullSink:
 
 def test_sound_server_that_stalls_plays_silently_then_resumes():
     need_audiodev("pa")
-    if not (shutil.which("pulseaudio") and shutil.which("pactl")):
-        raise Missing("needs pulseaudio and pactl")
+    need_pulseaudio()
     tmp = tempfile.mkdtemp()
     try:
         pulse = PulseNullSink(tmp)

@@ -33,6 +33,25 @@ KERNEL = os.path.join(BUILD, "kernel.elf")
 RUN_PY = os.path.join(ROOT, "tools", "run.py")
 
 
+class NotRunHere(Exception):
+    """Raised by a test that cannot run on this host for a reason outside the
+    project, which tools/deps.sh deliberately leaves alone (a desktop's
+    pipewire-pulse where a PulseAudio server would go). tests/run_tests.py
+    counts it as skipped, with the reason, never as passed."""
+
+
+def need_pulseaudio():
+    """A private PulseAudio server can be started here: pulseaudio and pactl
+    exist (tools/deps.sh installs them), or NotRunHere when pipewire-pulse
+    took the server's place; anything else missing is a failure."""
+    if shutil.which("pulseaudio") and shutil.which("pactl"):
+        return
+    if shutil.which("pipewire-pulse"):
+        raise NotRunHere("pipewire-pulse is installed instead of pulseaudio "
+                         "(tools/deps.sh leaves a desktop's sound server alone)")
+    raise AssertionError("pulseaudio and pactl are needed (tools/deps.sh installs them)")
+
+
 class Image:
     """An RGB image: width, height, and bytes of 3 per pixel, rows top-down."""
 

@@ -61,3 +61,9 @@ def test_a_build_that_stops_before_its_tests_counts_as_a_failure():
     p, _ = run_ci("5 passed, 0 failed\n", 0, "clang: error: no such file\n", 2)
     assert p.stdout.splitlines()[-1] == "5 passed, 1 failed", p.stdout
     assert p.returncode != 0
+
+
+def test_skipped_tests_are_added_up_and_shown():
+    p, _ = run_ci("5 passed, 0 failed, 2 skipped\n", 0, "4 passed, 0 failed\n", 0)
+    assert p.stdout.splitlines()[-1] == "9 passed, 0 failed, 2 skipped", p.stdout
+    assert p.returncode == 0, p.stdout

@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 import time
 
+from harness import need_pulseaudio
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ALL = {"none", "alsa", "pa", "pipewire", "sdl", "wav"}
 
@@ -88,8 +90,7 @@ def test_socket_that_answers_without_pactl_is_taken():
 
 def start_pulseaudio(runtime):
     """A real PulseAudio server on runtime/pulse/native with a null sink."""
-    assert shutil.which("pulseaudio") and shutil.which("pactl"), \
-        "pulseaudio and pactl are needed (tools/deps.sh installs them)"
+    need_pulseaudio()
     env = dict(os.environ, XDG_RUNTIME_DIR=runtime, HOME=runtime)
     env.pop("PULSE_SERVER", None)
     proc = subprocess.Popen(["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
