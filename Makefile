@@ -43,7 +43,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST \
 
 NEEDED_TOOLS := $(KCC) qemu-system-riscv64 ffmpeg mke2fs e2fsck debugfs $(PYTHON) $(HOSTCC) dtc
 
-.PHONY: all clean test unit e2e demo debug bench deps
+.PHONY: all clean test unit e2e demo debug bench deps fuzz fuzz-syscalls
 all: $(BUILD)/kernel.elf $(BUILD)/hdd.dsk
 
 # Order-only prerequisite of every build: installs what is missing.
@@ -118,6 +118,14 @@ RECORD_OUT ?= $(BUILD)/demo.mp4
 record: $(BUILD)/kernel.elf $(DISK_IMG)
 	$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --disk $(DISK_IMG) \
 	  --record $(RECORD_OUT) --timeout 600 --cmd '$(DEMO_PLAY) --latency-ms 5'
+
+# make fuzz: first the system-call fuzzer in the OS (tests/e2e/test_fuzz.py
+# as a program: one boot per 120 s round, seeds FUZZ_SEED, FUZZ_SEED+1...),
+# then the clip decoder's libFuzzer run (tools/encode/encode.mk).
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-syscalls
+fuzz-syscalls: $(BUILD)/kernel.elf $(DISK_IMG)
+	$(PYTHON) tests/e2e/test_fuzz.py --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 debug: $(BUILD)/kernel.elf
 	$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --display none --gdb

@@ -124,8 +124,11 @@ static unsigned nfds;
 static pid_t kids[64];
 static unsigned nkids;
 static volatile sig_atomic_t alarm_hits;
+static int call_limit;                  /* calls this process makes */
 
 static void on_alarm(int sig) { (void)sig; alarm_hits++; }
+static uint64_t hostile_int(void);
+static uint64_t hostile_ptr(void);
 
 static void add_path(const char *p, bool system)
 {
@@ -204,6 +207,14 @@ static void write_mangled_elf(void)
     unsigned flips = (unsigned)below(4);
     for (unsigned i = 0; i < flips; i++)
         image[below(n < 512 ? (uint64_t)n : 512)] = (uint8_t)rnd();
+    if (chance(60)) {
+        /* One field of the ELF header or of a program header (offset,
+         * vaddr, filesz, memsz, entry, phoff...) made hostile. */
+        static const uint16_t at8[] = { 24, 32, 64 + 8, 64 + 16, 64 + 32, 64 + 40,
+                                        120 + 8, 120 + 16, 120 + 32, 120 + 40 };
+        uint64_t v = chance(50) ? hostile_int() : hostile_ptr();
+        memcpy(image + at8[below(sizeof at8 / sizeof *at8)], &v, 8);
+    }
     if (chance(20))
         n = (ssize_t)below((uint64_t)n);
     fd = open(FUZZ_DIR "/elf", O_WRONLY | O_CREAT | O_TRUNC, 0755);
@@ -351,6 +362,24 @@ static uint64_t ioctl_request(void)
     return chance(80) ? r : (chance(50) ? r | 0x100000000ULL : hostile_int());
 }
 
+/* A plausible structure for the request, or anything. */
+static uint64_t ioctl_arg(void)
+{
+    static uint32_t words[4];
+    switch (below(4)) {
+    case 0: /* struct audio_format */
+        words[0] = chance(70) ? (chance(50) ? 44100 : 48000) : (uint32_t)rnd();
+        words[1] = chance(70) ? 1 + (uint32_t)below(2) : (uint32_t)rnd();
+        return (uint64_t)words;
+    case 1: /* struct fb_present, an int pid, a mode */
+        for (int i = 0; i < 4; i++)
+            words[i] = chance(50) ? (uint32_t)below(2000) : (uint32_t)hostile_int();
+        return (uint64_t)words;
+    case 2: return buffer_ptr();
+    default: return hostile_int();
+    }
+}
+
 /* A pid: ours, a child's, init, nonexistent, or hostile. Never the
  * supervisor or the shell: killing them proves nothing about the kernel. */
 static uint64_t pid_arg(void)
@@ -424,8 +453,7 @@ static void args_for(struct call *c)
     case SYS_getcwd: a[0] = buffer_ptr(); a[1] = length(); break;
     case SYS_dup2: a[0] = any_fd(); a[1] = any_fd(); break;
     case SYS_pipe: a[0] = buffer_ptr(); break;
-    case SYS_ioctl: a[0] = any_fd(); a[1] = ioctl_request();
-        a[2] = chance(50) ? buffer_ptr() : hostile_int(); break;
+    case SYS_ioctl: a[0] = any_fd(); a[1] = ioctl_request(); a[2] = ioctl_arg(); break;
     case SYS_nanosleep: fill_timespec(); a[0] = struct_ptr(&ts_arg[0]);
         a[1] = struct_ptr(&ts_arg[1]); break;
     case SYS_clock_gettime: a[0] = sane_or(below(3), 80); a[1] = buffer_ptr(); break;
@@ -548,10 +576,18 @@ static void disarm_watchdog(void)
     setitimer(ITIMER_REAL, &t, NULL);
 }
 
-static bool runs_in_child(uint64_t nr)
+/* The mmap area (docs/memory-map.md), well below the stack: unmapping
+ * there cannot hurt the worker's text, data or stack. */
+#define MMAP_AREA_LO 0x2000000000ULL
+#define MMAP_AREA_HI 0x3f00000000ULL
+
+static bool runs_in_child(const struct call *c)
 {
-    return nr == SYS_exit || nr == SYS_execve || nr == SYS_sigreturn || nr == SYS_munmap ||
-           nr == SYS_kill;
+    if (c->nr == SYS_munmap)
+        return !(c->a[0] >= MMAP_AREA_LO && c->a[0] < MMAP_AREA_HI &&
+                 c->a[1] <= MMAP_AREA_HI - c->a[0]);
+    return c->nr == SYS_exit || c->nr == SYS_execve || c->nr == SYS_sigreturn ||
+           c->nr == SYS_kill;
 }
 
 static long call_now(const struct call *c)
@@ -604,13 +640,21 @@ static void one_call(long batch, int i)
     if (opt.verbose)
         log_call(batch, i, &c);
     long outcome;
-    if (runs_in_child(c.nr)) {
+    if (runs_in_child(&c)) {
         outcome = call_in_child(&c);
     } else {
         long r = call_now(&c);
         outcome = r < 0 && r > -ERRNO_SLOTS ? -r : 0;
-        if (c.nr == SYS_fork && r == 0)
-            _exit((int)below(256)); /* a fuzz-made child: gone at once */
+        if (c.nr == SYS_fork && r == 0) {
+            /* A fuzz-made child fuzzes alongside us for a few calls (its
+             * own calls, reported on the same pipe), then exits. */
+            nkids = 0;
+            call_limit = i + 1 + (int)below(20);
+        }
+        if (c.nr == SYS_mmap && r > 0 && r < (long)MMAP_AREA_HI && (c.a[2] & PROT_WRITE)) {
+            ((volatile uint8_t *)r)[0] = 1; /* use it: copy-on-write after a fork */
+            ((volatile uint8_t *)r)[((c.a[1] - 1) & ~4095ULL)] = 2;
+        }
         if ((c.nr == SYS_fork || c.nr == SYS_spawn) && r > 0)
             remember_kid(r);
         if (c.nr == SYS_pipe && r == 0 && c.a[0] >= (uint64_t)scratch &&
@@ -634,7 +678,8 @@ static __attribute__((noreturn)) void worker(long batch, int calls)
 {
     rng_state = opt.seed * 0x100000001b3ULL + (uint64_t)batch;
     worker_setup();
-    for (int i = 0; i < calls; i++) {
+    call_limit = calls;
+    for (int i = 0; i < call_limit; i++) {
         /* Our SIGALRM handler and mask, unless a call may have changed them. */
         arm_watchdog(true);
         one_call(batch, i);
@@ -816,14 +861,16 @@ static bool kernel_alive(void)
     }
     const char msg[] = "still here";
     char back[sizeof msg] = "";
-    int fd = open(FUZZ_DIR "/alive", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    /* Not under FUZZ_DIR: a fuzzed rename may have moved that away. */
+    int fd = open("/tmp/sysfuzz.alive", O_RDWR | O_CREAT | O_TRUNC, 0644);
     bool ok = fd >= 0 && write(fd, msg, sizeof msg) == sizeof msg &&
               lseek(fd, 0, SEEK_SET) == 0 && read(fd, back, sizeof back) == sizeof back &&
               !memcmp(msg, back, sizeof msg);
-    if (fd >= 0)
-        close(fd);
     if (!ok)
         printf("sysfuzz: file write/read back failed: %s\n", strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    unlink("/tmp/sysfuzz.alive");
     return ok;
 }
 
