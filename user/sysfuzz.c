@@ -549,7 +549,7 @@ static void log_call(long batch, int i, const struct call *c)
 {
     char line[200];
     int n = snprintf(line, sizeof line,
-                     "sysfuzz: b%ld #%d nr=%lu (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", batch, i,
+                     "sysfuzz: b%ld #%d nr=%lu (0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx)\n", batch, i,
                      (unsigned long)c->nr, (unsigned long)c->a[0], (unsigned long)c->a[1],
                      (unsigned long)c->a[2], (unsigned long)c->a[3], (unsigned long)c->a[4],
                      (unsigned long)c->a[5]);
