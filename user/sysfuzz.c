@@ -306,6 +306,20 @@ static uint64_t length(void)
     return chance(70) ? pool[below(sizeof pool / sizeof *pool)] : hostile_int();
 }
 
+/* File offsets at ext2's mapping boundaries (4 KiB blocks: 12 direct,
+ * then single, double, triple indirect) and its 1 TiB size limit. */
+static uint64_t file_offset(void)
+{
+    static const uint64_t pool[] = {
+        12 * 4096ULL, (12 + 1024) * 4096ULL, (12 + 1024 + 1024 * 1024) * 4096ULL,
+        (12 + 1024 + 1024 * 1024ULL + 1024ULL * 1024 * 1024) * 4096, 1ULL << 40,
+        (1ULL << 32) * 4096, 1ULL << 63,
+    };
+    if (chance(40))
+        return length();
+    return pool[below(sizeof pool / sizeof *pool)] + below(3) - 1;
+}
+
 static uint64_t path_arg(bool mutating)
 {
     if (chance(15))
@@ -442,13 +456,13 @@ static void args_for(struct call *c)
         break;
     }
     case SYS_close: case SYS_dup: case SYS_fstat: case SYS_ftruncate:
-        a[0] = any_fd(); a[1] = c->nr == SYS_ftruncate ? length() : buffer_ptr(); break;
+        a[0] = any_fd(); a[1] = c->nr == SYS_ftruncate ? file_offset() : buffer_ptr(); break;
     case SYS_read: case SYS_write: case SYS_getdents:
         a[0] = any_fd(); a[1] = buffer_ptr(); a[2] = length(); break;
-    case SYS_lseek: a[0] = any_fd(); a[1] = length(); a[2] = sane_or(below(3), 80); break;
+    case SYS_lseek: a[0] = any_fd(); a[1] = file_offset(); a[2] = sane_or(below(3), 80); break;
     case SYS_stat: a[0] = path_arg(false); a[1] = buffer_ptr(); break;
     case SYS_mkdir: case SYS_unlink: case SYS_rmdir: case SYS_chdir: case SYS_truncate:
-        a[0] = path_arg(c->nr != SYS_chdir); a[1] = length(); break;
+        a[0] = path_arg(c->nr != SYS_chdir); a[1] = file_offset(); break;
     case SYS_rename: a[0] = path_arg(true); a[1] = path_arg(true); break;
     case SYS_getcwd: a[0] = buffer_ptr(); a[1] = length(); break;
     case SYS_dup2: a[0] = any_fd(); a[1] = any_fd(); break;
@@ -849,6 +863,34 @@ static void make_playground(void)
     }
 }
 
+/* Processes the fuzz left behind: a fork-made child that died before
+ * reaping its spawns, a mangled ELF looping forever ("elf"). Kills them
+ * (never the shell: only names this fuzzer runs); returns how many are
+ * still there, zombies aside (init reaps those). */
+static int kill_leftovers(bool do_kill)
+{
+    static char table[8192];
+    int fd = open("/dev/ps", O_RDONLY), left = 0;
+    ssize_t n = fd >= 0 ? read(fd, table, sizeof table - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    table[n > 0 ? n : 0] = '\0';
+    for (char *line = strchr(table, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        int pid = atoi(line + 1);
+        char *name = strrchr(line, ' '), *end = strchr(line + 1, '\n');
+        if (!end || !name || name > end)
+            continue;
+        bool ours = !strncmp(name + 1, "elf\n", 4) ||
+                    (!strncmp(name + 1, "sysfuzz\n", 8) && pid != getpid());
+        if (!ours || strstr(line, " zombie "))
+            continue;
+        left++;
+        if (do_kill)
+            kill(pid, SIGKILL);
+    }
+    return left;
+}
+
 /* Is the kernel still itself? A fork+exec, a file written and read back. */
 static bool kernel_alive(void)
 {
@@ -972,7 +1014,13 @@ int main(int argc, char **argv)
     struct itimerval off = { { 0, 0 }, { 0, 0 } };
     setitimer(ITIMER_REAL, &off, NULL);
     print_summary(now_ms() - start);
-    bool alive = kernel_alive();
+    int leftovers = kill_leftovers(true), unkillable = 0;
+    for (int i = 0; i < 20 && (unkillable = kill_leftovers(false)) > 0; i++)
+        usleep(100000);
+    if (leftovers)
+        printf("sysfuzz: %d leftover processes killed, %d survived SIGKILL\n", leftovers,
+               unkillable);
+    bool alive = unkillable == 0 && kernel_alive();
     remove_tree(FUZZ_DIR);
     printf("sysfuzz: %s\n", alive ? "kernel alive" : "KERNEL BROKEN");
     return alive ? 0 : 1;
