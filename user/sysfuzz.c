@@ -180,6 +180,21 @@ static void open_fds(void)
         if (fd >= 0)
             fd_pool[nfds++] = fd;
     }
+    /* Every other device too (the keyboard, whatever was added since). */
+    DIR *d = opendir("/dev");
+    struct dirent *e;
+    static char dev[64];
+    while (d && (e = readdir(d)) != NULL && nfds < sizeof fd_pool / sizeof *fd_pool - 2) {
+        snprintf(dev, sizeof dev, "/dev/%s", e->d_name);
+        bool have = false;
+        for (unsigned i = 0; i < sizeof files / sizeof *files; i++)
+            have |= !strcmp(files[i].path, dev);
+        int fd = have || e->d_name[0] == '.' ? -1 : open(dev, O_RDONLY);
+        if (fd >= 0)
+            fd_pool[nfds++] = fd;
+    }
+    if (d)
+        closedir(d);
     /* A pipe with data and no writer (reads never block), and one with
      * no reader (writes fail with EPIPE). */
     if (pipe(p) == 0) {
@@ -924,7 +939,7 @@ static const char *errno_name(int e)
         E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(EBUSY),
         E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE),
         E(EMFILE), E(ENOTTY), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EPIPE),
-        E(ERANGE), E(ENAMETOOLONG), E(ENOSYS), E(ENOTEMPTY),
+        E(ERANGE), E(ENAMETOOLONG), E(ENOSYS), E(ENOTEMPTY), E(EOVERFLOW), E(EUCLEAN),
     };
 #undef E
     return e > 0 && e < ERRNO_SLOTS ? names[e] : NULL;

@@ -2168,6 +2168,68 @@ static void test_isolate_memory_hog(void)
     CHECK(m != MAP_FAILED);
 }
 
+/* Reads the next directory entry alone (a 16-byte buffer holds one record
+ * of a name up to 4 bytes): its name, or "" at the end; -1 on error. */
+static int next_entry(int fd, char name[8])
+{
+    union { struct dirent d; char raw[16]; } u;
+    long n = __syscall6(SYS_getdents, fd, (long)&u, sizeof u.raw, 0, 0, 0);
+    if (n < 0)
+        return (int)n;
+    name[0] = '\0';
+    if (n > 0)
+        snprintf(name, 8, "%s", u.d.d_name);
+    return 0;
+}
+
+/* A directory position is a byte offset: after the entry it names is
+ * unlinked (merged into the record before it), or after lseek to any
+ * offset, getdents goes on from the next live record — it must not return
+ * the removed name or call the directory corrupt (EUCLEAN). */
+static void test_getdents_position_after_unlink(void)
+{
+    ensure_tmp();
+    CHECK(mkdir("/tmp/ut_rd", 0755) == 0);
+    char path[32];
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/tmp/ut_rd/f%d", i);
+        write_file(path, "x", 1);
+    }
+    int fd = open("/tmp/ut_rd", O_RDONLY | O_DIRECTORY);
+    CHECK(fd >= 0);
+    char name[8];
+    do
+        CHECK(next_entry(fd, name) == 0 && name[0]);
+    while (strcmp(name, "f0") != 0);
+    /* The position now names f1's record: remove it. */
+    CHECK(unlink("/tmp/ut_rd/f1") == 0);
+    int seen = 0;
+    for (;;) {
+        int r = next_entry(fd, name);
+        if (r < 0)
+            fail("getdents after unlink: error %d", -r);
+        if (!name[0])
+            break;
+        if (!strcmp(name, "f1"))
+            fail("getdents returned f1 after it was unlinked");
+        seen++;
+    }
+    CHECK(seen == 4); /* f2..f5 */
+    /* Any offset lseek allows: from the next record on, never EUCLEAN. */
+    for (off_t off = 1; off < 64; off += 3) {
+        CHECK(lseek(fd, off, SEEK_SET) == off);
+        int r = next_entry(fd, name);
+        if (r < 0)
+            fail("getdents at offset %ld: error %d", (long)off, -r);
+    }
+    close(fd);
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/tmp/ut_rd/f%d", i);
+        unlink(path);
+    }
+    CHECK(rmdir("/tmp/ut_rd") == 0);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -2241,6 +2303,7 @@ static const struct test tests[] = {
     { "isolate_kernel_memory_syscalls", test_isolate_kernel_memory_via_syscalls },
     { "isolate_file_table_full", test_isolate_file_table_exhaustion },
     { "isolate_memory_hog", test_isolate_memory_hog },
+    { "getdents_position_after_unlink", test_getdents_position_after_unlink },
 };
 
 #define N_TESTS (sizeof tests / sizeof tests[0])
