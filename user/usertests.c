@@ -1915,14 +1915,14 @@ static void test_isolate_freed_pages_are_zeroed(void)
     CHECK(m != MAP_FAILED);
     for (size_t i = 0; i < size / 8; i++)
         if (m[i] != 0)
-            fail("fresh mapping holds %#lx at +%lu", (unsigned long)m[i],
+            fail("fresh mapping holds 0x%lx at +%lu", (unsigned long)m[i],
                  (unsigned long)(i * 8));
     /* The heap and a grown stack too. */
     uint64_t *h = sbrk(4 << 20);
     CHECK(h != (void *)-1);
     for (size_t i = 0; i < (4 << 20) / 8; i++)
         if (h[i] != 0)
-            fail("fresh heap holds %#lx", (unsigned long)h[i]);
+            fail("fresh heap holds 0x%lx", (unsigned long)h[i]);
     volatile uint64_t deep[32768]; /* 256 KiB: below the initial 16 KiB stack */
     for (size_t i = 0; i < 32768; i += 512)
         if (deep[i] == SECRET)
@@ -2230,6 +2230,35 @@ static void test_getdents_position_after_unlink(void)
     CHECK(rmdir("/tmp/ut_rd") == 0);
 }
 
+static uint64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* A length whose page-rounded end wraps past 2^64 is refused at once
+ * (ENOMEM), without first taking every free page of the machine. */
+static void test_mmap_wrapping_length(void)
+{
+    static const uint64_t lens[] = { -4096UL, -8192UL, -(1UL << 37), 1UL << 63 };
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        uint64_t t0 = monotonic_ms();
+        void *m = mmap(NULL, lens[i], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        uint64_t ms = monotonic_ms() - t0;
+        if (m != MAP_FAILED || errno != ENOMEM)
+            fail("mmap(len 0x%lx) -> %p errno %d, want ENOMEM", (unsigned long)lens[i], m,
+                 errno);
+        if (ms > 100)
+            fail("mmap(len 0x%lx) took %lu ms to fail: it allocated before checking",
+                 (unsigned long)lens[i], (unsigned long)ms);
+    }
+    /* And the address space is still usable. */
+    void *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -2304,6 +2333,7 @@ static const struct test tests[] = {
     { "isolate_file_table_full", test_isolate_file_table_exhaustion },
     { "isolate_memory_hog", test_isolate_memory_hog },
     { "getdents_position_after_unlink", test_getdents_position_after_unlink },
+    { "mmap_wrapping_length", test_mmap_wrapping_length },
 };
 
 #define N_TESTS (sizeof tests / sizeof tests[0])
