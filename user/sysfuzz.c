@@ -420,10 +420,7 @@ static uint64_t pid_arg(void)
     case 2: pid = chance(50) ? 1 : 30000 + below(100); break;
     default: pid = hostile_int(); break;
     }
-    for (int i = 0; i < 2; i++)
-        if ((int)pid == opt.protected_pids[i])
-            pid = (uint64_t)getpid();
-    return pid;
+    return pid; /* protect() keeps the supervisor and the shell out */
 }
 
 static uint64_t signal_arg(void)
@@ -514,12 +511,17 @@ static void make_call(struct call *c)
         args_for(c);
 }
 
-/* Never hand the report pipe to a call that takes a descriptor. */
-static void protect_fds(struct call *c)
+/* Never hand the report pipe to a call that takes a descriptor, nor the
+ * supervisor's or the shell's pid to kill (whatever built the arguments:
+ * an all-garbage call too; compared as the int the kernel uses). */
+static void protect(struct call *c)
 {
     for (int i = 0; i < 2; i++)
         if ((int)c->a[i] == REPORT_FD || (int)c->a[i] == LOG_FD)
             c->a[i] = 5;
+    for (int i = 0; i < 2; i++)
+        if (c->nr == SYS_kill && (int)c->a[0] == opt.protected_pids[i])
+            c->a[0] = (uint64_t)getpid();
 }
 
 /* Calls that would take the machine down: not run (see the top). */
@@ -662,7 +664,7 @@ static void one_call(long batch, int i)
 {
     struct call c;
     make_call(&c);
-    protect_fds(&c);
+    protect(&c);
     defuse_reboot(&c);
     if (opt.skip_known)
         skip_known(&c);
