@@ -580,7 +580,8 @@ static void log_call(long batch, int i, const struct call *c)
 {
     char line[200];
     int n = snprintf(line, sizeof line,
-                     "sysfuzz: b%ld #%d nr=%lu (0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx)\n", batch, i,
+                     "sysfuzz: b%ld #%d pid %d nr=%lu (0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx)\n",
+                     batch, i, getpid(),
                      (unsigned long)c->nr, (unsigned long)c->a[0], (unsigned long)c->a[1],
                      (unsigned long)c->a[2], (unsigned long)c->a[3], (unsigned long)c->a[4],
                      (unsigned long)c->a[5]);
@@ -892,20 +893,68 @@ static int kill_leftovers(bool do_kill)
     if (fd >= 0)
         close(fd);
     table[n > 0 ? n : 0] = '\0';
-    for (char *line = strchr(table, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+    char *next;
+    for (char *line = strchr(table, '\n'); line && line[1]; line = next) {
+        next = strchr(line + 1, '\n');
+        if (!next)
+            break;
+        *next = '\0'; /* the searches below stay within this line */
         int pid = atoi(line + 1);
-        char *name = strrchr(line, ' '), *end = strchr(line + 1, '\n');
-        if (!end || !name || name > end)
-            continue;
-        bool ours = !strncmp(name + 1, "elf\n", 4) ||
-                    (!strncmp(name + 1, "sysfuzz\n", 8) && pid != getpid());
-        if (!ours || strstr(line, " zombie "))
+        const char *name = strrchr(line + 1, ' ');
+        bool ours = name && (!strcmp(name + 1, "elf") ||
+                             (!strcmp(name + 1, "sysfuzz") && pid != getpid()));
+        bool zombie = strstr(line + 1, " zombie ") != NULL;
+        *next = '\n';
+        if (!ours || zombie)
             continue;
         left++;
         if (do_kill)
             kill(pid, SIGKILL);
     }
     return left;
+}
+
+/* Pages by owner (/dev/meminfo) that must come back once every fuzz
+ * process is gone: page tables, kernel stacks, process memory, pipes. */
+static const char *const watched[] = { "pagetable", "stack", "processes", "pipe" };
+#define NWATCHED (sizeof watched / sizeof *watched)
+
+static void read_pages(long out[NWATCHED])
+{
+    static char text[2048];
+    int fd = open("/dev/meminfo", O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    text[n > 0 ? n : 0] = '\0';
+    for (unsigned i = 0; i < NWATCHED; i++) {
+        out[i] = 0;
+        for (char *at = text; (at = strstr(at, watched[i])) != NULL; at++)
+            if (at[-1] == ' ' && at[strlen(watched[i])] == ' ')
+                out[i] = strtol(at + strlen(watched[i]), NULL, 10);
+    }
+}
+
+/* Kernel memory the fuzzing left allocated, in pages (a small margin for
+ * our own page tables and heap); polls while init reaps the last zombies. */
+static bool pages_came_back(const long before[NWATCHED])
+{
+    static const long margin[NWATCHED] = { 4, 0, 16, 0 };
+    long now[NWATCHED];
+    bool back = false;
+    for (int tries = 0; tries < 30 && !back; tries++) {
+        if (tries)
+            usleep(100000);
+        read_pages(now);
+        back = true;
+        for (unsigned i = 0; i < NWATCHED; i++)
+            back &= now[i] <= before[i] + margin[i];
+    }
+    if (!back)
+        for (unsigned i = 0; i < NWATCHED; i++)
+            printf("sysfuzz: %s pages: %ld before, %ld after%s\n", watched[i], before[i],
+                   now[i], now[i] > before[i] + margin[i] ? "  LEAK" : "");
+    return back;
 }
 
 /* Is the kernel still itself? A fork+exec, a file written and read back. */
@@ -1011,6 +1060,8 @@ int main(int argc, char **argv)
            opt.seconds, opt.first_batch, opt.skip_known ? " skipping known bugs" : "",
            (unsigned long)opt.seed);
     make_playground();
+    long pages_before[NWATCHED];
+    read_pages(pages_before);
     /* Our reads of the report pipe wake every 100 ms to watch for stalls. */
     struct sigaction sa = { (uint64_t)sup_alarm, 0, 0, 0 };
     sigaction(SIGALRM, &sa, NULL);
@@ -1037,7 +1088,7 @@ int main(int argc, char **argv)
     if (leftovers)
         printf("sysfuzz: %d leftover processes killed, %d survived SIGKILL\n", leftovers,
                unkillable);
-    bool alive = unkillable == 0 && kernel_alive();
+    bool alive = unkillable == 0 && kernel_alive() && pages_came_back(pages_before);
     remove_tree(FUZZ_DIR);
     printf("sysfuzz: %s\n", alive ? "kernel alive" : "KERNEL BROKEN");
     return alive ? 0 : 1;
