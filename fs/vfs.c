@@ -17,6 +17,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/riscv.h"
 #include "kernel/rtc.h"
+#include "kernel/panic.h"
 #include "kernel/sleeplock.h"
 #include "kernel/string.h"
 
@@ -175,10 +176,19 @@ void file_get(struct file *f)
     irq_restore(irq);
 }
 
+/* The last put tears the file down; its slot stays taken (refs
+ * FILE_CLOSING, which file_alloc skips) until that is done: a release may
+ * sleep (/dev/audio's waits for the sound to play), and a slot handed out
+ * meanwhile would have its vnode dropped by this teardown. */
+#define FILE_CLOSING (-1)
+
 void file_put(struct file *f)
 {
     uint64_t irq = irq_save();
     int left = --f->refs;
+    KASSERT(left >= 0); /* a put without its get */
+    if (left == 0)
+        f->refs = FILE_CLOSING;
     irq_restore(irq);
     if (left > 0)
         return;
@@ -187,6 +197,9 @@ void file_put(struct file *f)
     if (f->vn)
         f->vn->refs--;
     f->vn = NULL;
+    irq = irq_save();
+    f->refs = 0; /* free */
+    irq_restore(irq);
 }
 
 /* ---- helpers ----------------------------------------------------------- */

@@ -2259,6 +2259,54 @@ static void test_mmap_wrapping_length(void)
     CHECK(m != MAP_FAILED);
 }
 
+/* Closing the last reference to /dev/audio sleeps in its release (until
+ * what was written has played). The file-table slot must stay taken until
+ * then: files other processes open meanwhile must not be torn down when
+ * that release ends (it used to drop their vnode and leave them with none:
+ * a NULL dereference in the kernel at their next read). */
+static void test_file_slot_reuse_during_close(void)
+{
+    int go[2];
+    CHECK(pipe(go) == 0);
+    pid_t player = fork();
+    CHECK(player >= 0);
+    if (player == 0) {
+        int fd = open("/dev/audio", O_WRONLY);
+        if (fd < 0)
+            _exit(3); /* no sound device: nothing to test */
+        static char silence[32768]; /* ~0.2 s at 44.1 kHz stereo */
+        if (write(fd, silence, sizeof silence) != (ssize_t)sizeof silence)
+            _exit(4);
+        write(go[1], "c", 1);
+        close(fd); /* sleeps in the release until played */
+        _exit(0);
+    }
+    close(go[1]);
+    char c;
+    if (read(go[0], &c, 1) != 1) { /* the player could not open the device */
+        int status;
+        CHECK(waitpid(player, &status, 0) == player && WIFEXITED(status));
+        if (WEXITSTATUS(status) == 3)
+            return;
+        fail("player status 0x%x", status);
+    }
+    /* The player is in its release now: take file slots, its one too. */
+    int fds[24], n = 0;
+    for (; n < 24; n++)
+        if ((fds[n] = open("/etc/motd", O_RDONLY)) < 0)
+            break;
+    int status;
+    CHECK(waitpid(player, &status, 0) == player && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0);
+    for (int i = 0; i < n; i++) {
+        char buf[8];
+        if (read(fds[i], buf, sizeof buf) != sizeof buf)
+            fail("read of descriptor %d after another's close: %s", fds[i], strerror(errno));
+        close(fds[i]);
+    }
+    CHECK(n >= 8);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -2334,6 +2382,7 @@ static const struct test tests[] = {
     { "isolate_memory_hog", test_isolate_memory_hog },
     { "getdents_position_after_unlink", test_getdents_position_after_unlink },
     { "mmap_wrapping_length", test_mmap_wrapping_length },
+    { "file_slot_reuse_during_close", test_file_slot_reuse_during_close },
 };
 
 #define N_TESTS (sizeof tests / sizeof tests[0])
