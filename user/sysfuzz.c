@@ -785,8 +785,8 @@ static void collect(pid_t pid, int rfd)
             last = now_ms();
         }
     }
-    if (!reaped)
-        waitpid(pid, &status, 0);
+    while (!reaped && !(reaped = waitpid(pid, &status, 0) == pid) && errno == EINTR)
+        ; /* our 100 ms alarm interrupts the wait */
     if (WIFSIGNALED(status) && WTERMSIG(status) < NSIG)
         stats.worker_signaled[WTERMSIG(status)]++;
     else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -949,6 +949,15 @@ static bool pages_came_back(const long before[NWATCHED])
         back = true;
         for (unsigned i = 0; i < NWATCHED; i++)
             back &= now[i] <= before[i] + margin[i];
+    }
+    if (!back) {
+        static char table[8192]; /* who is still there, for the report */
+        int fd = open("/dev/ps", O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, table, sizeof table - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        table[n > 0 ? n : 0] = '\0';
+        printf("%s", table);
     }
     if (!back)
         for (unsigned i = 0; i < NWATCHED; i++)
