@@ -44,6 +44,10 @@
  *    others. `make test` never passes it.
  *  - `-v` prints every call before it is made (to the console), so the
  *    last line before a kernel panic names the culprit.
+ *  - At the end: leftover fuzz processes are killed (one that survives
+ *    SIGKILL fails the run), the kernel's page tables, kernel stacks,
+ *    process pages and pipe pages must be back to their starting counts
+ *    (/dev/meminfo), and a spawn and a file write/read-back must work.
  */
 #include <dirent.h>
 #include <errno.h>
