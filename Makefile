@@ -89,7 +89,7 @@ NEEDED_TOOLS := $(KTOOLS) qemu-system-riscv64 ffmpeg ffprobe mke2fs e2fsck debug
 # The tests read the build they check from here (tests/harness: BUILD).
 export BADAPPLE_BUILD := $(BUILD)
 
-.PHONY: all clean test unit e2e demo debug bench deps toolchain
+.PHONY: all clean test unit e2e demo debug bench deps toolchain fuzz fuzz-syscalls
 all: $(BUILD)/kernel.elf $(BUILD)/hdd.dsk
 
 # The compiler and tools this make would use (tests/host/test_deps.py).
@@ -167,6 +167,14 @@ RECORD_OUT ?= $(BUILD)/demo.mp4
 record: $(BUILD)/kernel.elf $(DISK_IMG)
 	$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --disk $(DISK_IMG) \
 	  --record $(RECORD_OUT) --timeout 600 --cmd '$(DEMO_PLAY)'
+
+# make fuzz: first the system-call fuzzer in the OS (tests/e2e/test_fuzz.py
+# as a program: one boot per 120 s round, seeds FUZZ_SEED, FUZZ_SEED+1...),
+# then the clip decoder's libFuzzer run (tools/encode/encode.mk).
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-syscalls
+fuzz-syscalls: $(BUILD)/kernel.elf $(DISK_IMG)
+	$(PYTHON) tests/e2e/test_fuzz.py --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 debug: $(BUILD)/kernel.elf
 	$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --display none --gdb

@@ -1100,10 +1100,21 @@ int ext2_readdir(struct ext2_fs *fs, uint32_t dir, uint64_t *cookie, struct ext2
     bool has_type = fs->feature_incompat & INCOMPAT_FILETYPE;
     while (*cookie < in.size) {
         uint64_t fb = *cookie / fs->block_size;
-        uint32_t off = (uint32_t)(*cookie % fs->block_size);
+        uint32_t want = (uint32_t)(*cookie % fs->block_size), off = 0;
         struct buf *b;
         if ((err = dir_block(fs, dir, &in, fb, &b)))
             return err;
+        /* The cookie may point into a record an unlink merged into the one
+         * before it, or anywhere lseek put it: walk the block's chain from
+         * its start to the first record at or after it. */
+        while (off < want) {
+            uint32_t rec, nl;
+            if ((err = dirent_check(fs, dir, b->data, off, &rec, &nl))) {
+                bcache_release(&fs->cache, b);
+                return err;
+            }
+            off += rec;
+        }
         while (off < fs->block_size) {
             uint32_t rec, nl;
             if ((err = dirent_check(fs, dir, b->data, off, &rec, &nl))) {

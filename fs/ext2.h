@@ -128,7 +128,10 @@ int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len);
 int ext2_rename(struct ext2_fs *fs, uint32_t olddir, const char *oldname, size_t oldlen,
                 uint32_t newdir, const char *newname, size_t newlen);
 /* Next entry at or after *cookie (start with 0): 1 and *out filled, 0 at
- * the end, or negative errno. "." and ".." are returned like any entry. */
+ * the end, or negative errno. "." and ".." are returned like any entry.
+ * *cookie is a byte offset; any value is fine: it is resynchronised to the
+ * next record boundary of its block, so an unlinked entry (merged into the
+ * record before it) is never returned. */
 int ext2_readdir(struct ext2_fs *fs, uint32_t dir, uint64_t *cookie,
                  struct ext2_dirent *out);
 

@@ -206,10 +206,16 @@ void file_get(struct file *f)
     irq_restore(irq);
 }
 
+/* The last put tears the file down. Each open file is its own allocation
+ * (file_alloc), freed only after its release has returned: a release may
+ * sleep (/dev/audio's waits for the sound to play) while other opens get
+ * other memory, so none can be handed this one mid-teardown (the bug
+ * sysfuzz found in the old fixed table: usertest file_slot_reuse_during_close). */
 void file_put(struct file *f)
 {
     uint64_t irq = irq_save();
     int left = --f->refs;
+    KASSERT(left >= 0); /* a put without its get */
     irq_restore(irq);
     if (left > 0)
         return;

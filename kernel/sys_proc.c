@@ -176,7 +176,11 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
     if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
         return -EINVAL; /* W^X */
     uint64_t size = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    if (size < len || p->mmap_next + size > USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE)
+    /* Compared with the room left, not as mmap_next + size (that wraps
+     * for a huge len, which then took every free page before failing). */
+    uint64_t limit = USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE;
+    uint64_t room = p->mmap_next < limit ? limit - p->mmap_next : 0;
+    if (size < len || size > room)
         return -ENOMEM;
     uint64_t perm = VM_R | (prot & PROT_WRITE ? VM_W : 0) | (prot & PROT_EXEC ? VM_X : 0);
     uint64_t va = p->mmap_next;

@@ -27,7 +27,7 @@ USER_PROGRAMS += hello
 # listed twice, which would generate its rule twice.
 USER_PROGRAMS := $(sort $(USER_PROGRAMS) init sh ls cat echo mkdir rm mv cp ps \
 	kill meminfo free sleep wc cksum hexdump poweroff true false pwd usertests \
-	fibers procbench sync fsload)
+	fibers procbench sync fsload sysfuzz)
 
 # Extra sources a program links besides its own: shared pure code from
 # elsewhere in the tree (one implementation of each mechanism), e.g. cksum

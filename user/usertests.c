@@ -2451,6 +2451,468 @@ static void test_fb0_exec_mapping_refused(void)
     close(fd);
 }
 
+/* ---- isolation between processes (issue 13) ------------------------------- */
+/*
+ * What one process must not be able to do to another or to the kernel, as
+ * this kernel defines it: address spaces are private (fork copies on write,
+ * exec and spawn start empty, freed pages come back zeroed), descriptor
+ * tables are per process, wait4 sees only one's own children, a crash ends
+ * only the crashing process, pointers into the kernel half are refused by
+ * every call, and running out of a shared resource (memory, the file table)
+ * gives the others errors, not death. kill() itself is not restricted (one
+ * user, no permissions: docs/syscalls.md), so it is not probed here.
+ */
+
+#define SECRET 0x5ec7e75ec7e75ec7UL
+
+/* usertests --peek ADDR: what a freshly exec'd image sees at ADDR after
+ * mapping a page of its own: exit 1 if it is SECRET, 0 otherwise (or the
+ * process is killed by SIGSEGV: nothing is there). */
+static int peek_mode(const char *addr_text)
+{
+    volatile uint64_t *addr = (volatile uint64_t *)strtoul(addr_text, NULL, 16);
+    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return *addr == SECRET ? 1 : 0;
+}
+
+static void test_isolate_exec_sees_no_old_memory(void)
+{
+    uint64_t *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                          -1, 0);
+    CHECK(page != MAP_FAILED);
+    static uint64_t in_data; /* in bss: zero in a fresh image of this program */
+    in_data = SECRET;
+    page[0] = SECRET;
+    uint64_t *addrs[] = { page, &in_data };
+    for (int i = 0; i < 2; i++) {
+        char hex[32];
+        snprintf(hex, sizeof hex, "%lx", (unsigned long)addrs[i]);
+        char *argv[] = { "usertests", "--peek", hex, NULL };
+        pid_t pid = spawn("/bin/usertests", argv, NULL);
+        CHECK(pid > 0);
+        int status;
+        CHECK(waitpid(pid, &status, 0) == pid);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+            fail("a spawned program read our secret at %p", (void *)addrs[i]);
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) &&
+            !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV))
+            fail("peek at %p: status 0x%x", (void *)addrs[i], status);
+    }
+}
+
+static void fill_and_exit(void)
+{
+    const size_t size = 8 << 20;
+    uint64_t *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        _exit(2);
+    for (size_t i = 0; i < size / 8; i++)
+        m[i] = SECRET;
+    _exit(0);
+}
+
+/* A process's pages are zeroed before another gets them. */
+static void test_isolate_freed_pages_are_zeroed(void)
+{
+    int status = run_in_child(fill_and_exit);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    const size_t size = 16 << 20;
+    uint64_t *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED);
+    for (size_t i = 0; i < size / 8; i++)
+        if (m[i] != 0)
+            fail("fresh mapping holds 0x%lx at +%lu", (unsigned long)m[i],
+                 (unsigned long)(i * 8));
+    /* The heap and a grown stack too. */
+    uint64_t *h = sbrk(4 << 20);
+    CHECK(h != (void *)-1);
+    for (size_t i = 0; i < (4 << 20) / 8; i++)
+        if (h[i] != 0)
+            fail("fresh heap holds 0x%lx", (unsigned long)h[i]);
+    volatile uint64_t deep[32768]; /* 256 KiB: below the initial 16 KiB stack */
+    for (size_t i = 0; i < 32768; i += 512)
+        if (deep[i] == SECRET)
+            fail("a grown stack page holds another process's data");
+}
+
+static void test_isolate_wait_only_own_children(void)
+{
+    int to_kid[2], from_kid[2];
+    CHECK(pipe(to_kid) == 0 && pipe(from_kid) == 0);
+    pid_t a = fork();
+    CHECK(a >= 0);
+    if (a == 0) {
+        /* A child with a grandchild, which it reports, then waits. */
+        pid_t g = fork();
+        if (g == 0) {
+            char c;
+            read(to_kid[0], &c, 1);
+            _exit(0);
+        }
+        write(from_kid[1], &g, sizeof g);
+        waitpid(g, NULL, 0);
+        _exit(0);
+    }
+    pid_t g;
+    CHECK(read(from_kid[0], &g, sizeof g) == sizeof g && g > 0);
+    /* Not our child: the grandchild, our parent, init, a sibling's view. */
+    CHECK_ERR(waitpid(g, NULL, WNOHANG), ECHILD);
+    CHECK_ERR(waitpid(getppid(), NULL, WNOHANG), ECHILD);
+    CHECK_ERR(waitpid(1, NULL, WNOHANG), ECHILD);
+    pid_t b = fork();
+    CHECK(b >= 0);
+    if (b == 0) /* a sibling cannot reap a: exit 0 only if refused */
+        _exit(waitpid(a, NULL, 0) < 0 && errno == ECHILD ? 0 : 1);
+    int status;
+    CHECK(waitpid(b, &status, 0) == b);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(write(to_kid[1], "x", 1) == 1);
+    CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void crash_now(void)
+{
+    volatile int *volatile bad = (volatile int *)16;
+    *bad = 1;
+}
+
+/* A crash ends only the crashing process: a sibling keeps working. */
+static void test_isolate_crash_kills_only_the_child(void)
+{
+    int ping[2], pong[2];
+    CHECK(pipe(ping) == 0 && pipe(pong) == 0);
+    pid_t echo = fork();
+    CHECK(echo >= 0);
+    if (echo == 0) {
+        char c;
+        close(ping[1]);
+        while (read(ping[0], &c, 1) == 1)
+            write(pong[1], &c, 1);
+        _exit(0);
+    }
+    close(ping[0]);
+    for (int i = 0; i < 5; i++)
+        expect_killed_by(crash_now, SIGSEGV, "null store");
+    char c = '?';
+    CHECK(write(ping[1], "k", 1) == 1 && read(pong[0], &c, 1) == 1 && c == 'k');
+    CHECK(kill(echo, 0) == 0);
+    close(ping[1]);
+    int status;
+    CHECK(waitpid(echo, &status, 0) == echo && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Descriptor tables are per process: one opened or closed after a fork is
+ * not seen by the other. */
+static void test_isolate_descriptor_tables(void)
+{
+    int sync[2], back[2];
+    CHECK(pipe(sync) == 0 && pipe(back) == 0);
+    int shared = open("/etc/motd", O_RDONLY);
+    CHECK(shared >= 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(shared);  /* ours only */
+        int mine = open("/dev/zero", O_RDONLY);
+        write(back[1], &mine, sizeof mine);
+        char c;
+        read(sync[0], &c, 1);
+        _exit(mine >= 0 ? 0 : 1);
+    }
+    int theirs;
+    CHECK(read(back[0], &theirs, sizeof theirs) == sizeof theirs && theirs >= 0);
+    struct stat st;
+    if (fstat(theirs, &st) == 0 && S_ISCHR(st.st_mode))
+        fail("the child's descriptor %d (/dev/zero) is visible in the parent", theirs);
+    char buf[4];
+    CHECK(read(shared, buf, sizeof buf) == sizeof buf); /* the child's close is its own */
+    CHECK(write(sync[1], "x", 1) == 1);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(shared);
+}
+
+/* Kernel addresses (docs/memory-map.md) handed to calls that write or read
+ * through a pointer: every one is EFAULT and nothing moves. */
+static void test_isolate_kernel_memory_via_syscalls(void)
+{
+    static const uint64_t kernel[] = {
+        0xffffffff80200000UL, /* kernel text */
+        0xffffffff80201000UL,
+        0xffffffc080200000UL, /* its read-only alias in the direct map */
+        0xffffffc088000000UL, /* RAM, direct-mapped */
+        0xffffffd000004000UL, /* a kernel stack */
+        0x3ffffffff0UL,       /* straddles the top of user space */
+        0x4000000000UL,       /* the first address above it */
+    };
+    int fd = open("/etc/motd", O_RDONLY);
+    int fds[2];
+    CHECK(fd >= 0 && pipe(fds) == 0);
+    for (size_t i = 0; i < sizeof kernel / sizeof *kernel; i++) {
+        void *k = (void *)kernel[i];
+        set_bad_pointer_context(k);
+        CHECK(lseek(fd, 0, SEEK_SET) == 0);
+        CHECK_ERR(read(fd, k, 64), EFAULT);                 /* write into the kernel */
+        CHECK_ERR(write(fds[1], k, 64), EFAULT);            /* read out of it */
+        CHECK_ERR(stat("/", k), EFAULT);
+        CHECK_ERR(fstat(fd, k), EFAULT);
+        CHECK_ERR(clock_gettime(CLOCK_MONOTONIC, k), EFAULT);
+        CHECK_ERR(uname(k), EFAULT);
+        CHECK_ERR(pipe(k), EFAULT);
+        CHECK_ERR(open(k, O_RDONLY), EFAULT);
+        CHECK_RAW_ERR(__syscall6(SYS_getcwd, (long)k, 256, 0, 0, 0, 0), EFAULT);
+        CHECK_RAW_ERR(__syscall6(SYS_sigprocmask, SIG_BLOCK, 0, (long)k, 0, 0, 0), EFAULT);
+        CHECK_RAW_ERR(__syscall6(SYS_getitimer, ITIMER_REAL, (long)k, 0, 0, 0, 0), EFAULT);
+    }
+    context = "";
+    /* Nothing leaked into the pipe, no descriptor was left behind by the
+     * failed pipe() calls, and the file position never moved. */
+    CHECK(write(fds[1], "z", 1) == 1);
+    char c;
+    CHECK(read(fds[0], &c, 1) == 1 && c == 'z');
+    int next = dup(0);
+    CHECK(next == fds[1] + 1);
+    close(next);
+    CHECK(lseek(fd, 0, SEEK_CUR) == 0);
+    close(fds[0]);
+    close(fds[1]);
+    close(fd);
+}
+
+/* Children holding every descriptor they may until the system-wide file
+ * table runs out: the others get ENFILE/EMFILE, nobody dies, and it all
+ * comes back when the hogs exit. */
+static void test_isolate_file_table_exhaustion(void)
+{
+    enum { HOGS = 16 };
+    pid_t pids[HOGS];
+    int release;
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    int n = 0;
+    for (; n < HOGS; n++) {
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            close(fds[1]);
+            while (open("/etc/motd", O_RDONLY) >= 0)
+                ;
+            int err = errno;
+            char c;
+            read(fds[0], &c, 1);
+            _exit(err == EMFILE || err == ENFILE ? 0 : 1);
+        }
+        pids[n] = pid;
+    }
+    close(fds[0]);
+    release = fds[1];
+    sleep(1); /* let them fill the table */
+    int fd = open("/etc/motd", O_RDONLY);
+    if (fd < 0 && errno != ENFILE && errno != EMFILE)
+        fail("open with the table full: %s, want ENFILE", strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    close(release);
+    reap_all(pids, n);
+    fd = open("/etc/motd", O_RDONLY);
+    CHECK(fd >= 0);
+    close(fd);
+}
+
+/* usertests --hog FD: takes every page it can, says so on FD, then waits
+ * to be killed. A separate image (spawned), so it shares no
+ * copy-on-write pages with the test. */
+static int hog_mode(const char *fd_text)
+{
+    while (sbrk(1 << 20) != (void *)-1)
+        ;
+    while (sbrk(4096) != (void *)-1)
+        ;
+    write(atoi(fd_text), "h", 1);
+    for (;;)
+        sleep(100);
+    return 0;
+}
+
+/* With memory exhausted by one process, another's calls fail with errors
+ * and the kernel goes on; freed, everything works again. */
+static void test_isolate_memory_hog(void)
+{
+    volatile char warm[65536]; /* our stack pages, private before memory runs out */
+    for (size_t i = 0; i < sizeof warm; i += 4096)
+        warm[i] = 1;
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    char fd_text[16];
+    snprintf(fd_text, sizeof fd_text, "%d", fds[1]);
+    char *argv[] = { "usertests", "--hog", fd_text, NULL };
+    pid_t hog = spawn("/bin/usertests", argv, NULL);
+    CHECK(hog > 0);
+    char c;
+    CHECK(read(fds[0], &c, 1) == 1);
+    void *m = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int mmap_err = m == MAP_FAILED ? errno : 0;
+    char *true_argv[] = { "true", NULL };
+    pid_t t = spawn("/bin/true", true_argv, NULL);
+    int spawn_err = t < 0 ? errno : 0;
+    int status = 0;
+    if (t > 0)
+        waitpid(t, &status, 0);
+    CHECK(kill(hog, SIGKILL) == 0);
+    CHECK(waitpid(hog, &status, 0) == hog && WIFSIGNALED(status) &&
+          WTERMSIG(status) == SIGKILL);
+    if (m != MAP_FAILED)
+        fail("mmap of 4 MiB succeeded with all memory taken");
+    if (mmap_err != ENOMEM)
+        fail("mmap failed with %s, want ENOMEM", strerror(mmap_err));
+    if (t < 0 && spawn_err != ENOMEM && spawn_err != EAGAIN)
+        fail("spawn failed with %s, want ENOMEM or EAGAIN", strerror(spawn_err));
+    t = spawn("/bin/true", true_argv, NULL);
+    CHECK(t > 0 && waitpid(t, &status, 0) == t && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0);
+    m = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED);
+}
+
+/* Reads the next directory entry alone (a 16-byte buffer holds one record
+ * of a name up to 4 bytes): its name, or "" at the end; -1 on error. */
+static int next_entry(int fd, char name[8])
+{
+    union { struct dirent d; char raw[16]; } u;
+    long n = __syscall6(SYS_getdents, fd, (long)&u, sizeof u.raw, 0, 0, 0);
+    if (n < 0)
+        return (int)n;
+    name[0] = '\0';
+    if (n > 0)
+        snprintf(name, 8, "%s", u.d.d_name);
+    return 0;
+}
+
+/* A directory position is a byte offset: after the entry it names is
+ * unlinked (merged into the record before it), or after lseek to any
+ * offset, getdents goes on from the next live record — it must not return
+ * the removed name or call the directory corrupt (EUCLEAN). */
+static void test_getdents_position_after_unlink(void)
+{
+    ensure_tmp();
+    CHECK(mkdir("/tmp/ut_rd", 0755) == 0);
+    char path[32];
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/tmp/ut_rd/f%d", i);
+        write_file(path, "x", 1);
+    }
+    int fd = open("/tmp/ut_rd", O_RDONLY | O_DIRECTORY);
+    CHECK(fd >= 0);
+    char name[8];
+    do
+        CHECK(next_entry(fd, name) == 0 && name[0]);
+    while (strcmp(name, "f0") != 0);
+    /* The position now names f1's record: remove it. */
+    CHECK(unlink("/tmp/ut_rd/f1") == 0);
+    int seen = 0;
+    for (;;) {
+        int r = next_entry(fd, name);
+        if (r < 0)
+            fail("getdents after unlink: error %d", -r);
+        if (!name[0])
+            break;
+        if (!strcmp(name, "f1"))
+            fail("getdents returned f1 after it was unlinked");
+        seen++;
+    }
+    CHECK(seen == 4); /* f2..f5 */
+    /* Any offset lseek allows: from the next record on, never EUCLEAN. */
+    for (off_t off = 1; off < 64; off += 3) {
+        CHECK(lseek(fd, off, SEEK_SET) == off);
+        int r = next_entry(fd, name);
+        if (r < 0)
+            fail("getdents at offset %ld: error %d", (long)off, -r);
+    }
+    close(fd);
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/tmp/ut_rd/f%d", i);
+        unlink(path);
+    }
+    CHECK(rmdir("/tmp/ut_rd") == 0);
+}
+
+static uint64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* A length whose page-rounded end wraps past 2^64 is refused at once
+ * (ENOMEM), without first taking every free page of the machine. */
+static void test_mmap_wrapping_length(void)
+{
+    static const uint64_t lens[] = { -4096UL, -8192UL, -(1UL << 37), 1UL << 63 };
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        uint64_t t0 = monotonic_ms();
+        void *m = mmap(NULL, lens[i], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        uint64_t ms = monotonic_ms() - t0;
+        if (m != MAP_FAILED || errno != ENOMEM)
+            fail("mmap(len 0x%lx) -> %p errno %d, want ENOMEM", (unsigned long)lens[i], m,
+                 errno);
+        if (ms > 100)
+            fail("mmap(len 0x%lx) took %lu ms to fail: it allocated before checking",
+                 (unsigned long)lens[i], (unsigned long)ms);
+    }
+    /* And the address space is still usable. */
+    void *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED);
+}
+
+/* Closing the last reference to /dev/audio sleeps in its release (until
+ * what was written has played). The file-table slot must stay taken until
+ * then: files other processes open meanwhile must not be torn down when
+ * that release ends (it used to drop their vnode and leave them with none:
+ * a NULL dereference in the kernel at their next read). */
+static void test_file_slot_reuse_during_close(void)
+{
+    int go[2];
+    CHECK(pipe(go) == 0);
+    pid_t player = fork();
+    CHECK(player >= 0);
+    if (player == 0) {
+        int fd = open("/dev/audio", O_WRONLY);
+        if (fd < 0)
+            _exit(3); /* no sound device: nothing to test */
+        static char silence[32768]; /* ~0.2 s at 44.1 kHz stereo */
+        if (write(fd, silence, sizeof silence) != (ssize_t)sizeof silence)
+            _exit(4);
+        write(go[1], "c", 1);
+        close(fd); /* sleeps in the release until played */
+        _exit(0);
+    }
+    close(go[1]);
+    char c;
+    if (read(go[0], &c, 1) != 1) { /* the player could not open the device */
+        int status;
+        CHECK(waitpid(player, &status, 0) == player && WIFEXITED(status));
+        if (WEXITSTATUS(status) == 3)
+            return;
+        fail("player status 0x%x", status);
+    }
+    /* The player is in its release now: take file slots, its one too. */
+    int fds[24], n = 0;
+    for (; n < 24; n++)
+        if ((fds[n] = open("/etc/motd", O_RDONLY)) < 0)
+            break;
+    int status;
+    CHECK(waitpid(player, &status, 0) == player && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0);
+    for (int i = 0; i < n; i++) {
+        char buf[8];
+        if (read(fds[i], buf, sizeof buf) != sizeof buf)
+            fail("read of descriptor %d after another's close: %s", fds[i], strerror(errno));
+        close(fds[i]);
+    }
+    CHECK(n >= 8);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -2533,6 +2995,17 @@ static const struct test tests[] = {
     { "kill_init_refused", test_kill_init_refused },
     { "tiocspgrp_init_refused", test_tiocspgrp_init_refused },
     { "fb0_exec_mapping_refused", test_fb0_exec_mapping_refused },
+    { "isolate_exec_memory", test_isolate_exec_sees_no_old_memory },
+    { "isolate_freed_pages_zeroed", test_isolate_freed_pages_are_zeroed },
+    { "isolate_wait_own_children", test_isolate_wait_only_own_children },
+    { "isolate_crash_only_child", test_isolate_crash_kills_only_the_child },
+    { "isolate_fd_tables", test_isolate_descriptor_tables },
+    { "isolate_kernel_memory_syscalls", test_isolate_kernel_memory_via_syscalls },
+    { "isolate_file_table_full", test_isolate_file_table_exhaustion },
+    { "isolate_memory_hog", test_isolate_memory_hog },
+    { "getdents_position_after_unlink", test_getdents_position_after_unlink },
+    { "mmap_wrapping_length", test_mmap_wrapping_length },
+    { "file_slot_reuse_during_close", test_file_slot_reuse_during_close },
 };
 
 #define N_TESTS (sizeof tests / sizeof tests[0])
@@ -2587,6 +3060,11 @@ static bool run_test(const struct test *t)
 
 int main(int argc, char **argv)
 {
+    /* Helper modes of the isolation tests (a fresh image, spawned). */
+    if (argc == 3 && strcmp(argv[1], "--peek") == 0)
+        return peek_mode(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--hog") == 0)
+        return hog_mode(argv[2]);
     int passed = 0, failed = 0;
     for (size_t i = 0; i < N_TESTS; i++) {
         bool wanted = argc < 2;
