@@ -20,9 +20,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from harness import ROOT, Machine  # noqa: E402
+from harness import BUILD, Machine  # noqa: E402
 
-DISK = os.path.join(ROOT, "build", "hdd.dsk")
+DISK = os.path.join(BUILD, "hdd.dsk")
 PROMPT = r"/ \$ "
 SUMMARY = re.compile(r"^sysfuzz: seed=(\d+) calls=(\d+) numbers=(\d+)/(\d+) "
                      r"huge_numbers=(\d+) .*$", re.M)
