@@ -717,7 +717,7 @@ int vfs_getcwd(struct vnode *dir, char *buf, size_t size)
     sleeplock_acquire(&fs_lock);
     /* Each step goes one level up; more steps than inodes means a loop. */
     for (uint32_t steps = 0; ino != EXT2_ROOT_INO && !err; steps++) {
-        uint32_t parent;
+        uint32_t parent = 0;
         if (steps > rootfs.inodes_count)
             err = -EUCLEAN;
         if (!err)
@@ -726,7 +726,7 @@ int vfs_getcwd(struct vnode *dir, char *buf, size_t size)
             err = name_in_dir(parent, ino, &de);
         if (!err)
             err = path_prepend(buf, &start, de.name, de.name_len);
-        ino = parent;
+        ino = parent;                 /* not read again after an error */
     }
     sleeplock_release(&fs_lock);
     if (!err && start == size - 1)
