@@ -183,12 +183,14 @@ def test_make_clip_takes_paths_with_spaces_and_keeps_the_default_clip():
         os.mkdir(folder)
         src = os.path.join(folder, "a b.mkv")
         make_source(src, "testsrc=size=64x48:rate=10", 1, audio=False)
-        plan = subprocess.run(["make", "-n", "-C", ROOT, "disk", f"CLIP={src}"],
-                              capture_output=True, text=True)
+        # The build under test (make test BUILD=... passes it on to this make too).
+        build = os.path.relpath(BUILD, ROOT)
+        plan = subprocess.run(["make", "-n", "-C", ROOT, "disk", f"CLIP={src}",
+                               f"BUILD={build}"], capture_output=True, text=True)
         assert plan.returncode == 0, plan.stderr
-        assert f"encode.py '{src}' -o build/media/a_b.bav" in plan.stdout, plan.stdout
+        assert f"encode.py '{src}' -o {build}/media/a_b.bav" in plan.stdout, plan.stdout
         cp = [l for l in plan.stdout.splitlines() if "/media/" in l and l.startswith("cp ")]
-        assert cp and "build/media/default.bav" in cp[0] and "build/media/a_b.bav" in cp[0], cp
+        assert cp and f"{build}/media/default.bav" in cp[0] and f"{build}/media/a_b.bav" in cp[0], cp
         gone = os.path.join(folder, "none.mp4")
         missing = subprocess.run(["make", "-n", "-C", ROOT, "clip", f"CLIP={gone}"],
                                  capture_output=True, text=True)
