@@ -13,25 +13,12 @@ a clean power-off (issue 13 item 5, docs/disk.md "Durability"):
   intact after e2fsck, and the image's own files are untouched.
 """
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 
-from harness import BUILD, Machine, crash
+from harness import BUILD, DiskCopy, Machine, crash
 
 DISK = os.path.join(BUILD, "hdd.dsk")
-
-
-class DiskCopy:
-    def __enter__(self):
-        self.tmp = tempfile.mkdtemp(prefix="persist-")
-        self.path = os.path.join(self.tmp, "hdd.dsk")
-        shutil.copyfile(DISK, self.path)
-        return self
-
-    def __exit__(self, *exc):
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def debugfs_cat(img, path):

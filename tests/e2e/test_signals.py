@@ -3,26 +3,10 @@
 again; an idle `sleep 2` takes a handful of timer interrupts, not 200 (no
 periodic tick when idle); the fiber example; fork with the bootarg nocow
 (full copies) still passes the fork tests."""
-import os
 import re
-import shutil
-import tempfile
 import time
 
-from harness import BUILD, ROOT, Machine, run
-
-DISK = os.path.join(BUILD, "hdd.dsk")
-
-
-class DiskCopy:
-    def __enter__(self):
-        self.tmp = tempfile.mkdtemp(prefix="signals-")
-        self.path = os.path.join(self.tmp, "hdd.dsk")
-        shutil.copyfile(DISK, self.path)
-        return self
-
-    def __exit__(self, *exc):
-        shutil.rmtree(self.tmp, ignore_errors=True)
+from harness import DiskCopy, Machine, run
 
 
 def test_ctrl_c_on_the_keyboard_ends_sleep_and_the_prompt_returns():

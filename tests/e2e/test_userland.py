@@ -7,28 +7,10 @@ output and the status; several behaviours share a boot to keep this file
 fast. The interactive test types on the serial console instead."""
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 import time
 
-from harness import BUILD, ROOT, Machine, run
-
-DISK = os.path.join(BUILD, "hdd.dsk")
-
-
-class DiskCopy:
-    """A private copy of build/hdd.dsk in a temporary directory."""
-
-    def __enter__(self):
-        self.tmp = tempfile.mkdtemp(prefix="userland-")
-        self.path = os.path.join(self.tmp, "hdd.dsk")
-        shutil.copyfile(DISK, self.path)
-        return self
-
-    def __exit__(self, *exc):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        return False
+from harness import BUILD, DiskCopy, Machine, run
 
 
 def user_output(text):

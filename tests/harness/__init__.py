@@ -33,6 +33,22 @@ KERNEL = os.path.join(BUILD, "kernel.elf")
 RUN_PY = os.path.join(ROOT, "tools", "run.py")
 
 
+class DiskCopy:
+    """A private copy of the system disk (BUILD/hdd.dsk) in a temporary
+    directory, for a test that writes to it: `with DiskCopy() as disk:` ...
+    `disk.path`. Removed afterwards."""
+
+    def __enter__(self):
+        self.tmp = tempfile.mkdtemp(prefix="disk-")
+        self.path = os.path.join(self.tmp, "hdd.dsk")
+        shutil.copyfile(os.path.join(BUILD, "hdd.dsk"), self.path)
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return False
+
+
 class NotRunHere(Exception):
     """Raised by a test that cannot run on this host for a reason outside the
     project, which tools/deps.sh deliberately leaves alone (a desktop's

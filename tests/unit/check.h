@@ -83,6 +83,17 @@ static inline const char *build_file(const char *rel)
     return p;
 }
 
+/* xorshift64 with a fixed seed: random test inputs that are the same in
+ * every run, so a failure reproduces. One stream per test binary. */
+static uint64_t check_rng_state = 0x9e3779b97f4a7c15ull;
+static inline uint64_t check_rng(void)
+{
+    check_rng_state ^= check_rng_state << 13;
+    check_rng_state ^= check_rng_state >> 7;
+    check_rng_state ^= check_rng_state << 17;
+    return check_rng_state;
+}
+
 static inline int check_summary(void)
 {
     return check_failed_tests ? 1 : 0;

@@ -906,16 +906,6 @@ TEST(truncation_every_length)
     check_truncations(build_file("tests/virt-smp4.dtb"));
 }
 
-/* xorshift64: fixed seed, so failures reproduce. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
 static void fuzz_blob(const char *path, int iterations, int *opened)
 {
     struct blob b = load_file(path);
@@ -926,10 +916,10 @@ static void fuzz_blob(const char *path, int iterations, int *opened)
     uint32_t off_struct = fdt_be32(b.data + 8), size_struct = fdt_be32(b.data + 36);
     for (int it = 0; it < iterations; it++) {
         memcpy(p, b.data, b.size);
-        int flips = 1 + (int)(rng() % 4);
+        int flips = 1 + (int)(check_rng() % 4);
         for (int k = 0; k < flips; k++) {
             size_t at;
-            uint64_t r = rng();
+            uint64_t r = check_rng();
             /* bias towards the header and the token stream, where damage is
              * structural rather than just a changed property value */
             switch (r % 4) {
@@ -940,9 +930,9 @@ static void fuzz_blob(const char *path, int iterations, int *opened)
             p[at] ^= (uint8_t)(1u << ((r >> 40) % 8));
         }
         /* occasionally smash a whole word with a small or huge value */
-        if (rng() % 8 == 0) {
-            size_t at = (size_t)(rng() % (b.size / 4)) * 4;
-            put32(p + at, rng() % 2 ? (uint32_t)(rng() % 16) : (uint32_t)rng());
+        if (check_rng() % 8 == 0) {
+            size_t at = (size_t)(check_rng() % (b.size / 4)) * 4;
+            put32(p + at, check_rng() % 2 ? (uint32_t)(check_rng() % 16) : (uint32_t)check_rng());
         }
         struct fdt f;
         int err = fdt_open(&f, p, b.size);

@@ -15,21 +15,12 @@
 
 #include <stdint.h>
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
 /* A random number of 0..128 significant bits, so every length of dividend
  * and divisor (and every shift of the loop) comes up. */
 static u128 random_u128(void)
 {
-    u128 x = ((u128)rng() << 64) | rng();
-    unsigned bits = (unsigned)(rng() % 129);
+    u128 x = ((u128)check_rng() << 64) | check_rng();
+    unsigned bits = (unsigned)(check_rng() % 129);
     return bits == 0 ? 0 : bits == 128 ? x : x & (((u128)1 << bits) - 1);
 }
 
