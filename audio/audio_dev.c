@@ -61,6 +61,7 @@
 #include "kernel/riscv.h"
 #include "kernel/sched.h"
 #include "kernel/signal_hooks.h"
+#include "kernel/sleeplock.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
@@ -99,6 +100,15 @@ static struct {
     uint64_t device_errors;
     uint64_t latency_ns;        /* the estimate for this opener */
 } A;
+
+/* One process at a time in the stream's process-context paths (write,
+ * ioctl, release): /dev/audio opens once, but a forked child shares the
+ * open file, and configure, start, drain and release sleep half-way
+ * through (control requests, waits) — another process pumping or
+ * reconfiguring meanwhile broke the slot/period accounting (a kernel panic
+ * sysfuzz found: usertest audio_shared_by_forked_writers). Interrupt
+ * paths (completions, the watchdog) run with irqs off as before. */
+static struct sleeplock stream_lock;
 
 /* From the bootargs (audio_dev_init); each open starts with it. */
 static uint64_t boot_latency_ns = PCM_DEFAULT_LATENCY_NS;
@@ -453,7 +463,7 @@ static int wait_drained(void)
     return err;
 }
 
-static int64_t audio_write(struct file *f, const void *buf, uint64_t n)
+static int64_t stream_write(struct file *f, const void *buf, uint64_t n)
 {
     if (!A.configured) {
         int err = configure(44100, 2);
@@ -496,7 +506,11 @@ static int64_t audio_write(struct file *f, const void *buf, uint64_t n)
                 return (int64_t)done;
             return (f->flags & O_NONBLOCK) ? -EAGAIN : -EINTR;
         }
+        /* Others may use the stream while this writer waits for room (a
+         * RESUME must get through); irqs stay off, so no wakeup is lost. */
+        sleeplock_release(&stream_lock);
         sched_sleep(&A);
+        sleeplock_acquire(&stream_lock);
     }
     bool start_now = !A.started &&
                      pcm_queued_bytes(&A.pcm) >= (size_t)AUDIO_PRIME * A.pcm.period_bytes;
@@ -509,7 +523,7 @@ static int64_t audio_write(struct file *f, const void *buf, uint64_t n)
     return (int64_t)done;
 }
 
-static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+static int stream_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {
     (void)f;
     if (cmd == AUDIO_SET_FORMAT) {
@@ -575,7 +589,7 @@ static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
     }
 }
 
-static void audio_release(struct file *f)
+static void stream_release(struct file *f)
 {
     (void)f;
     if (A.configured) {
@@ -593,6 +607,30 @@ static void audio_release(struct file *f)
     A.configured = false;
     A.started = false;
     A.open = false;
+}
+
+/* The file operations, one process at a time (stream_lock). */
+static int64_t audio_write(struct file *f, const void *buf, uint64_t n)
+{
+    sleeplock_acquire(&stream_lock);
+    int64_t r = stream_write(f, buf, n);
+    sleeplock_release(&stream_lock);
+    return r;
+}
+
+static int audio_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+    sleeplock_acquire(&stream_lock);
+    int r = stream_ioctl(f, cmd, arg);
+    sleeplock_release(&stream_lock);
+    return r;
+}
+
+static void audio_release(struct file *f)
+{
+    sleeplock_acquire(&stream_lock);
+    stream_release(f);
+    sleeplock_release(&stream_lock);
 }
 
 static const struct file_ops audio_ops = {

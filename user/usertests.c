@@ -2913,6 +2913,43 @@ static void test_file_slot_reuse_during_close(void)
     CHECK(n >= 8);
 }
 
+/* One /dev/audio open file shared by forked processes, all writing more
+ * than the ring holds and flushing and draining at once. The driver's
+ * configure, start, drain and release sleep half-way through; a second
+ * process pumping periods meanwhile broke its accounting (kernel panic
+ * "pcm_inflight == playing + timed_periods", found by sysfuzz seed 500).
+ * Now one process at a time is inside the stream; all must finish. */
+static void test_audio_shared_by_forked_writers(void)
+{
+    int fd = open("/dev/audio", O_WRONLY);
+    if (fd < 0)
+        return; /* no sound device: nothing to test */
+    enum { WRITERS = 3, ROUNDS = 4 };
+    pid_t pids[WRITERS];
+    for (int w = 0; w < WRITERS; w++) {
+        pids[w] = fork();
+        CHECK(pids[w] >= 0);
+        if (pids[w] == 0) {
+            static char noise[65537]; /* more than the 64 KiB ring */
+            for (int r = 0; r < ROUNDS; r++) {
+                if (write(fd, noise, sizeof noise) < 0 && errno != EBUSY)
+                    _exit(10 + r);
+                ioctl(fd, (r + w) % 2 ? AUDIO_FLUSH : AUDIO_DRAIN, 0);
+                struct audio_format f = { 48000, 1 };
+                ioctl(fd, AUDIO_SET_FORMAT, &f); /* EBUSY while playing: fine */
+            }
+            _exit(0);
+        }
+    }
+    for (int w = 0; w < WRITERS; w++) {
+        int status;
+        CHECK(waitpid(pids[w], &status, 0) == pids[w]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            fail("writer %d: status 0x%x", w, status);
+    }
+    CHECK(close(fd) == 0);
+}
+
 struct test {
     const char *name;
     void (*run)(void);
@@ -3006,6 +3043,7 @@ static const struct test tests[] = {
     { "getdents_position_after_unlink", test_getdents_position_after_unlink },
     { "mmap_wrapping_length", test_mmap_wrapping_length },
     { "file_slot_reuse_during_close", test_file_slot_reuse_during_close },
+    { "audio_shared_by_forked_writers", test_audio_shared_by_forked_writers },
 };
 
 #define N_TESTS (sizeof tests / sizeof tests[0])
