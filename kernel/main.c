@@ -82,14 +82,14 @@ static void sync_on_shutdown(void)
 /* The bootarg writeback=SECONDS (1..WRITEBACK_AGE_MAX_S), else the default. */
 static uint64_t writeback_age_ns(void)
 {
-    char v[8];
-    if (!cmdline_get(platform.bootargs, "writeback", v, sizeof v))
+    const char *v;
+    size_t len;
+    uint64_t s;
+    if (!cmdline_find(platform.bootargs, "writeback", &v, &len))
         return WRITEBACK_AGE_NS;
-    uint64_t s = 0;
-    for (const char *p = v; *p && s <= WRITEBACK_AGE_MAX_S; p++)
-        s = *p >= '0' && *p <= '9' ? s * 10 + (uint64_t)(*p - '0') : WRITEBACK_AGE_MAX_S + 1;
-    if (s == 0 || s > WRITEBACK_AGE_MAX_S) {
-        klog("writeback=%s: not 1..%d seconds; using the default\n", v, WRITEBACK_AGE_MAX_S);
+    if (!cmdline_get_uint(platform.bootargs, "writeback", WRITEBACK_AGE_MAX_S, &s) || s == 0) {
+        klog("writeback=%.*s: not 1..%d seconds; using the default\n", (int)len, v,
+             WRITEBACK_AGE_MAX_S);
         return WRITEBACK_AGE_NS;
     }
     klog("writeback: changes reach the disk within %lu s\n", s);
