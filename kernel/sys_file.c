@@ -43,9 +43,7 @@ static struct vnode *cwd(void)
     return proc_current()->cwd;
 }
 
-/* The open file a descriptor register names, or NULL (-EBADF): checked at
- * full width, so 0x100000001 is not fd 1. */
-static struct file *get_fd(uint64_t fd)
+struct file *sysarg_file(uint64_t fd)
 {
     int n;
     return sysarg_fd(fd, &n) ? NULL : fd_get(&proc_current()->files, n);
@@ -85,7 +83,7 @@ long sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, 
 long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
     if (n == 0)
@@ -123,7 +121,7 @@ long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, 
 long sys_write(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
     if (n == 0)
@@ -156,7 +154,7 @@ long sys_write(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4,
 long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     int how;
     if (!f)
         return -EBADF;
@@ -168,7 +166,7 @@ long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t
 long sys_fstat(uint64_t fd, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
     struct stat st;
@@ -277,7 +275,7 @@ long sys_rename(uint64_t ufrom, uint64_t uto, uint64_t a2, uint64_t a3, uint64_t
 long sys_getdents(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
     uint64_t size = n < BOUNCE ? n : BOUNCE;
@@ -359,14 +357,14 @@ long sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     return f ? vfs_ioctl(f, (unsigned long)cmd, arg) : -EBADF;
 }
 
 long sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a2, (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
     return (int64_t)len < 0 ? -EINVAL : vfs_ftruncate(f, len);
@@ -385,7 +383,7 @@ long sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, u
 long sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-    struct file *f = get_fd(fd);
+    struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
     if (f->kind != FILE_INODE)

@@ -188,8 +188,7 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
         if (uvm_alloc(p->pagetable, va, size, perm, PAGE_OWNER_PROC(p->pid)) < 0)
             return -ENOMEM;
     } else {
-        int fdn;
-        struct file *f = sysarg_fd(fd, &fdn) ? NULL : fd_get(&p->files, fdn);
+        struct file *f = sysarg_file(fd);
         if (!f)
             return -EBADF;
         if (f->kind != FILE_DEVICE || !f->ops->mmap)

@@ -17,6 +17,12 @@ typedef long (*syscall_fn)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, u
 
 long syscall_dispatch(struct trap_frame *tf);
 
+/* The caller's open file that a descriptor register names, checked at full
+ * width (0x100000001 is not fd 1; kernel/sysarg.h), or NULL: -EBADF. The
+ * one way a handler turns a register into a file (sys_file.c). */
+struct file;
+struct file *sysarg_file(uint64_t reg);
+
 /* Handlers, by area (sys_proc.c, sys_file.c). */
 long sys_exit(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_fork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
