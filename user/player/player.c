@@ -285,11 +285,6 @@ static void chunk_error(uint32_t chunk, int err)
  * they take under 4 ms. */
 static size_t read_piece = READ_PIECE;
 
-static size_t piece_size(void)
-{
-    return read_piece;
-}
-
 static void piece_adapt(uint64_t took_ns)
 {
     if (took_ns > 16000000ull && read_piece > READ_PIECE_MIN)
@@ -335,8 +330,8 @@ static bool reader_step(void)
         fail(prog_path, strerror(errno));
     clip.file_pos = off;
     size_t want = s->e.size - s->filled;
-    if (want > piece_size())
-        want = piece_size();
+    if (want > read_piece)
+        want = read_piece;
     uint64_t t0 = now_ns();
     ssize_t n = read(clip.fd, s->buf + s->filled, want);
     uint64_t took = now_ns() - t0;
