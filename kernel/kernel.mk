@@ -7,7 +7,7 @@
 # table sits at the end of rodata and linker relaxation is off, so code does
 # not move between the two links; the build checks that.
 
-KERNEL_DIRS := kernel drivers/virtio gfx audio fs
+KERNEL_DIRS := kernel drivers/virtio gfx audio fs fs/ext2
 KERNEL_SRCS := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))
 

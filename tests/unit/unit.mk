@@ -53,7 +53,7 @@ UNIT_TESTS += bcache
 unit_bcache_SRCS := tests/unit/test_bcache.c fs/bcache.c
 
 UNIT_TESTS += ext2
-unit_ext2_SRCS := tests/unit/test_ext2.c fs/ext2.c fs/bcache.c
+unit_ext2_SRCS := tests/unit/test_ext2.c $(sort $(wildcard fs/ext2/*.c)) fs/bcache.c
 # test_ext2 runs mke2fs, e2fsck and debugfs on images in a temporary directory.
 
 UNIT_TESTS += tone
