@@ -12,7 +12,7 @@
  * Changes live in the block cache until ext2_sync() (or eviction) writes
  * them. Names are (pointer, length) pairs, not NUL-terminated strings.
  *
- * Features: see ext2.c's header. Invariants kept on disk after ext2_sync():
+ * Features: see fs/ext2/super.c. Invariants kept on disk after ext2_sync():
  * bitmaps, free counts (superblock and group descriptors), used-directory
  * counts, link counts and i_blocks agree, so `e2fsck -fn` is clean.
  * No locking: the caller serializes every call on one ext2_fs.

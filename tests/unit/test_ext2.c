@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_ext2.c — fs/ext2.c against images made by mke2fs, checked
- * by e2fsck and debugfs (e2fsprogs are the ground truth).
+ * tests/unit/test_ext2.c — the ext2 driver (fs/ext2/) against images made
+ * by mke2fs, checked by e2fsck and debugfs (e2fsprogs are the ground truth).
  *
  * The file system runs over a file-backed blockdev. A randomized workload
  * (create/write/append/truncate/rename/unlink/mkdir/rmdir) is mirrored in an
