@@ -111,6 +111,149 @@ static void format_string(struct out *o, const struct spec *s, const char *str)
 
 enum length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE };
 
+/*
+ * The flags, width and precision of a conversion, from p (just after the
+ * '%'); a '*' takes them from the next int argument. Returns where the
+ * length modifier (or the conversion character) starts.
+ */
+static const char *parse_spec(const char *p, va_list *args, struct spec *s)
+{
+    for (;; p++) {
+        if (*p == '-') s->left = true;
+        else if (*p == '0') s->zero = true;
+        else if (*p == '+') s->plus = true;
+        else if (*p == ' ') s->space = true;
+        else break;
+    }
+    if (*p == '*') {
+        s->width = va_arg(*args, int);
+        if (s->width < 0) {
+            s->left = true;
+            s->width = -s->width;
+        }
+        p++;
+    } else {
+        while (*p >= '0' && *p <= '9')
+            s->width = s->width * 10 + (*p++ - '0');
+    }
+    if (*p == '.') {
+        p++;
+        s->precision = 0;
+        if (*p == '*') {
+            s->precision = va_arg(*args, int);
+            if (s->precision < 0)
+                s->precision = -1;
+            p++;
+        } else {
+            while (*p >= '0' && *p <= '9')
+                s->precision = s->precision * 10 + (*p++ - '0');
+        }
+    }
+    return p;
+}
+
+/* The length modifier at p (hh h l ll z, or none); returns the conversion
+ * character's place. */
+static const char *parse_length(const char *p, enum length *len)
+{
+    *len = LEN_INT;
+    if (*p == 'h') {
+        *len = LEN_SHORT;
+        if (*++p == 'h') { *len = LEN_CHAR; p++; }
+    } else if (*p == 'l') {
+        *len = LEN_LONG;
+        if (*++p == 'l') { *len = LEN_LLONG; p++; }
+    } else if (*p == 'z') {
+        *len = LEN_SIZE;
+        p++;
+    }
+    return p;
+}
+
+/* The next argument of a signed conversion, read as its length says. */
+static int64_t signed_arg(va_list *args, enum length len)
+{
+    switch (len) {
+    case LEN_LONG: return va_arg(*args, long);
+    case LEN_LLONG: return va_arg(*args, long long);
+    case LEN_SIZE: return (int64_t)va_arg(*args, size_t);
+    case LEN_SHORT: return (short)va_arg(*args, int);
+    case LEN_CHAR: return (signed char)va_arg(*args, int);
+    default: return va_arg(*args, int);
+    }
+}
+
+/* The next argument of an unsigned conversion, read as its length says. */
+static uint64_t unsigned_arg(va_list *args, enum length len)
+{
+    switch (len) {
+    case LEN_LONG: return va_arg(*args, unsigned long);
+    case LEN_LLONG: return va_arg(*args, unsigned long long);
+    case LEN_SIZE: return va_arg(*args, size_t);
+    case LEN_SHORT: return (unsigned short)va_arg(*args, unsigned);
+    case LEN_CHAR: return (unsigned char)va_arg(*args, unsigned);
+    default: return va_arg(*args, unsigned);
+    }
+}
+
+static void format_char(struct out *o, const struct spec *s, char c)
+{
+    int fill = s->width > 1 ? s->width - 1 : 0;
+    if (!s->left) pad(o, ' ', fill);
+    emit(o, c);
+    if (s->left) pad(o, ' ', fill);
+}
+
+/*
+ * Prints the conversion whose character is at p (start: its '%'). Returns
+ * where the caller's scan goes on from: p, or p - 1 when the format ended
+ * in the middle of a conversion.
+ */
+static const char *convert(struct out *o, const struct spec *s, enum length len,
+                           const char *start, const char *p, va_list *args)
+{
+    switch (*p) {
+    case 'd':
+    case 'i':
+        format_signed(o, s, signed_arg(args, len));
+        break;
+    case 'u':
+    case 'x':
+    case 'X':
+    case 'o': {
+        uint64_t v = unsigned_arg(args, len);
+        unsigned base = *p == 'o' ? 8 : *p == 'u' ? 10 : 16;
+        format_unsigned(o, s, v, base, *p == 'X', "");
+        break;
+    }
+    case 'p': {
+        uintptr_t v = (uintptr_t)va_arg(*args, void *);
+        struct spec ps = *s;
+        ps.precision = 2 * (int)sizeof(void *);
+        ps.zero = false;
+        format_unsigned(o, &ps, v, 16, false, "0x");
+        break;
+    }
+    case 's':
+        format_string(o, s, va_arg(*args, const char *));
+        break;
+    case 'c':
+        format_char(o, s, (char)va_arg(*args, int));
+        break;
+    case '%':
+        emit(o, '%');
+        break;
+    default:
+        /* Unknown or truncated conversion: show it as written. */
+        for (const char *q = start; q <= p && *q; q++)
+            emit(o, *q);
+        if (!*p)
+            p--;
+        break;
+    }
+    return p;
+}
+
 int fmt_vformat(fmt_putc_fn put, void *ctx, const char *fmt, va_list ap)
 {
     struct out o = { put, ctx, 0 };
@@ -125,113 +268,10 @@ int fmt_vformat(fmt_putc_fn put, void *ctx, const char *fmt, va_list ap)
         }
         const char *start = p++;
         struct spec s = { false, false, false, false, 0, -1 };
-
-        for (;; p++) {
-            if (*p == '-') s.left = true;
-            else if (*p == '0') s.zero = true;
-            else if (*p == '+') s.plus = true;
-            else if (*p == ' ') s.space = true;
-            else break;
-        }
-        if (*p == '*') {
-            s.width = va_arg(args, int);
-            if (s.width < 0) {
-                s.left = true;
-                s.width = -s.width;
-            }
-            p++;
-        } else {
-            while (*p >= '0' && *p <= '9')
-                s.width = s.width * 10 + (*p++ - '0');
-        }
-        if (*p == '.') {
-            p++;
-            s.precision = 0;
-            if (*p == '*') {
-                s.precision = va_arg(args, int);
-                if (s.precision < 0)
-                    s.precision = -1;
-                p++;
-            } else {
-                while (*p >= '0' && *p <= '9')
-                    s.precision = s.precision * 10 + (*p++ - '0');
-            }
-        }
-
-        enum length len = LEN_INT;
-        if (*p == 'h') {
-            len = LEN_SHORT;
-            if (*++p == 'h') { len = LEN_CHAR; p++; }
-        } else if (*p == 'l') {
-            len = LEN_LONG;
-            if (*++p == 'l') { len = LEN_LLONG; p++; }
-        } else if (*p == 'z') {
-            len = LEN_SIZE;
-            p++;
-        }
-
-        switch (*p) {
-        case 'd':
-        case 'i': {
-            int64_t v;
-            switch (len) {
-            case LEN_LONG: v = va_arg(args, long); break;
-            case LEN_LLONG: v = va_arg(args, long long); break;
-            case LEN_SIZE: v = (int64_t)va_arg(args, size_t); break;
-            case LEN_SHORT: v = (short)va_arg(args, int); break;
-            case LEN_CHAR: v = (signed char)va_arg(args, int); break;
-            default: v = va_arg(args, int); break;
-            }
-            format_signed(&o, &s, v);
-            break;
-        }
-        case 'u':
-        case 'x':
-        case 'X':
-        case 'o': {
-            uint64_t v;
-            switch (len) {
-            case LEN_LONG: v = va_arg(args, unsigned long); break;
-            case LEN_LLONG: v = va_arg(args, unsigned long long); break;
-            case LEN_SIZE: v = va_arg(args, size_t); break;
-            case LEN_SHORT: v = (unsigned short)va_arg(args, unsigned); break;
-            case LEN_CHAR: v = (unsigned char)va_arg(args, unsigned); break;
-            default: v = va_arg(args, unsigned); break;
-            }
-            unsigned base = *p == 'o' ? 8 : *p == 'u' ? 10 : 16;
-            format_unsigned(&o, &s, v, base, *p == 'X', "");
-            break;
-        }
-        case 'p': {
-            uintptr_t v = (uintptr_t)va_arg(args, void *);
-            struct spec ps = s;
-            ps.precision = 2 * (int)sizeof(void *);
-            ps.zero = false;
-            format_unsigned(&o, &ps, v, 16, false, "0x");
-            break;
-        }
-        case 's':
-            format_string(&o, &s, va_arg(args, const char *));
-            break;
-        case 'c': {
-            char c = (char)va_arg(args, int);
-            int fill = s.width > 1 ? s.width - 1 : 0;
-            if (!s.left) pad(&o, ' ', fill);
-            emit(&o, c);
-            if (s.left) pad(&o, ' ', fill);
-            break;
-        }
-        case '%':
-            emit(&o, '%');
-            break;
-        default:
-            /* Unknown or truncated conversion: show it as written. */
-            for (const char *q = start; q <= p && *q; q++)
-                emit(&o, *q);
-            if (!*p)
-                p--;
-            break;
-        }
+        enum length len;
+        p = parse_spec(p, &args, &s);
+        p = parse_length(p, &len);
+        p = convert(&o, &s, len, start, p, &args);
     }
     va_end(args);
     return o.count;
