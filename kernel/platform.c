@@ -95,14 +95,11 @@ static int plic_s_context(const struct fdt *f, int plic, int cpu)
     return -1;
 }
 
-int platform_init(uint64_t fdt_pa, uint32_t hartid)
+/* Opens the blob at fdt_pa (its header's totalsize, capped at 1 MiB, says
+ * how much to trust); the model and bootargs strings. */
+static int open_tree(struct fdt *f, uint64_t fdt_pa)
 {
-    struct fdt *f = &platform.fdt;
     const uint8_t *blob = pa_to_kva(fdt_pa);
-    platform.fdt_pa = fdt_pa;
-    platform.boot_hart = hartid;
-
-    /* The header's totalsize says how much to trust; cap it at 1 MiB. */
     uint32_t total = fdt_be32(blob + 4);
     int err = fdt_open(f, blob, total < (1u << 20) ? total : (1u << 20));
     if (err < 0) {
@@ -118,8 +115,12 @@ int platform_init(uint64_t fdt_pa, uint32_t hartid)
     platform.bootargs = chosen >= 0 ? fdt_prop_str(f, chosen, "bootargs") : NULL;
     if (!platform.bootargs)
         platform.bootargs = "";
+    return 0;
+}
 
-    /* RAM: every node with device_type = "memory". */
+/* RAM: every node with device_type = "memory" (at least one). */
+static int find_ram(const struct fdt *f)
+{
     for (int n = fdt_next_node(f, -1); n >= 0; n = fdt_next_node(f, n)) {
         const char *type = fdt_prop_str(f, n, "device_type");
         if (!type || strcmp(type, "memory") != 0)
@@ -134,8 +135,12 @@ int platform_init(uint64_t fdt_pa, uint32_t hartid)
         kprintf("platform: device tree lists no memory\n");
         return FDT_ERR_NOTFOUND;
     }
+    return 0;
+}
 
-    /* Reserved: the reservation block, /reserved-memory children, the FDT. */
+/* Reserved: the reservation block, /reserved-memory children, the FDT. */
+static void find_reserved(const struct fdt *f, uint64_t fdt_pa)
+{
     uint64_t base, size;
     for (int i = 0; fdt_rsvmap_entry(f, i, &base, &size); i++)
         add_reserved(base, size);
@@ -146,7 +151,12 @@ int platform_init(uint64_t fdt_pa, uint32_t hartid)
                 add_reserved(base, size);
     }
     add_reserved(fdt_pa, f->totalsize);
+}
 
+/* The timebase and the boot hart's cpu node (returned, or a negative
+ * error), with its sstc extension. */
+static int find_cpu(const struct fdt *f, uint32_t hartid)
+{
     int cpus = fdt_path(f, "/cpus");
     uint32_t tb32;
     uint64_t tb64;
@@ -164,7 +174,13 @@ int platform_init(uint64_t fdt_pa, uint32_t hartid)
         return cpu;
     }
     platform.has_sstc = cpu_has_extension(f, cpu, "sstc");
+    return cpu;
+}
 
+/* The ns16550a UART and the PLIC with an S-mode context for the boot hart
+ * (cpu: its node): both required. */
+static int find_uart_and_plic(const struct fdt *f, int cpu, uint32_t hartid)
+{
     int uart = fdt_find_compatible(f, -1, "ns16550a");
     if (uart < 0 || !mmio_node(f, uart, &platform.uart)) {
         kprintf("platform: no ns16550a UART in the device tree\n");
@@ -186,7 +202,12 @@ int platform_init(uint64_t fdt_pa, uint32_t hartid)
         kprintf("platform: PLIC has no S-mode context for hart %u\n", hartid);
         return FDT_ERR_NOTFOUND;
     }
+    return 0;
+}
 
+/* Optional devices: the test (power) device, the RTC, the virtio slots. */
+static void find_optional(const struct fdt *f)
+{
     int test = fdt_find_compatible(f, -1, "sifive,test0");
     platform.has_test = test >= 0 && mmio_node(f, test, &platform.test);
     int rtc = fdt_find_compatible(f, -1, "google,goldfish-rtc");
@@ -198,6 +219,23 @@ int platform_init(uint64_t fdt_pa, uint32_t hartid)
             mmio_node(f, n, &platform.virtio[platform.nvirtio]))
             platform.nvirtio++;
     }
+}
+
+int platform_init(uint64_t fdt_pa, uint32_t hartid)
+{
+    struct fdt *f = &platform.fdt;
+    platform.fdt_pa = fdt_pa;
+    platform.boot_hart = hartid;
+    int err;
+    if ((err = open_tree(f, fdt_pa)) < 0 || (err = find_ram(f)) < 0)
+        return err;
+    find_reserved(f, fdt_pa);
+    int cpu = find_cpu(f, hartid);
+    if (cpu < 0)
+        return cpu;
+    if ((err = find_uart_and_plic(f, cpu, hartid)) < 0)
+        return err;
+    find_optional(f);
     return 0;
 }
 
