@@ -65,6 +65,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel/lib/splitmix64.h"
 #include "kernel/syscall_numbers.h"
 
 long __syscall6(long nr, long a, long b, long c, long d, long e, long f);
@@ -100,13 +101,7 @@ static struct {
 
 static uint64_t rng_state;
 
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return splitmix64_next(&rng_state); }
 
 static uint64_t below(uint64_t n) { return n ? rnd() % n : 0; }
 static bool chance(unsigned percent) { return below(100) < percent; }

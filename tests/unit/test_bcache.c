@@ -13,17 +13,6 @@
 #include "fs/bcache.h"
 #include "kernel/errno.h"
 
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("     unexpected panic: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    abort();
-}
-
 #define BS 1024
 #define DISK_BLOCKS 4096
 
@@ -396,11 +385,8 @@ TEST(readahead_sequential_reader)
 TEST(readahead_not_for_random_access)
 {
     setup(64, 16);
-    uint32_t x = 12345;
-    for (int i = 0; i < 300; i++) {
-        x = x * 1103515245u + 12345u;
-        CHECK_EQ(touch((x >> 8) % DISK_BLOCKS / 2 * 2), 0); /* even blocks only */
-    }
+    for (int i = 0; i < 300; i++)
+        CHECK_EQ(touch(check_rng_below(DISK_BLOCKS) / 2 * 2), 0); /* even blocks only */
     CHECK_EQ(cache.stats.readahead_blocks, 0);
     CHECK_EQ(md.sectors_read, (uint64_t)md.reads * 2);
 }

@@ -24,17 +24,6 @@
 #include "fs/ext2.h"
 #include "kernel/errno.h"
 
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("     unexpected panic: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    abort();
-}
-
 static char tmpdir[64];
 static char last_log[4096];
 static bool echo_log;
@@ -191,13 +180,9 @@ static void fill(uint8_t *buf, uint64_t pos, size_t n, uint64_t seed)
     }
 }
 
-static uint32_t rng_state = 1;
 static uint32_t rnd(uint32_t n)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return n ? rng_state % n : 0;
+    return (uint32_t)check_rng_below(n);
 }
 
 /* ---- the randomized workload against a model ----------------------------- */
@@ -384,7 +369,7 @@ static void random_workload(uint32_t bs, int nops, uint32_t seed)
     CHECK_EQ(mkimg(img, bs, 24 * 1024, "-N 512"), 0);
     CHECK_EQ(mount_img(img, 64, false), 0);
     model_reset();
-    rng_state = seed;
+    check_rng_seed(seed);
     static uint8_t wbuf[320 * 1024];
     int fails = 0;
     for (int op = 0; op < nops && fails == 0; op++) {
@@ -1246,7 +1231,7 @@ TEST(fuzzed_metadata_never_crashes)
 {
     uint8_t *buf = malloc(1 << 20);
     int mounted = 0;
-    rng_state = 99;
+    check_rng_seed(99);
     for (int iter = 0; iter < 300; iter++) {
         uint8_t *c = corrupt_copy();
         int flips = 1 + (int)rnd(20);

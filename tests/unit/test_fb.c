@@ -18,11 +18,9 @@
 #define H 23
 #define STRIDE (W * 4 + 12) /* padding that must stay untouched */
 
-static uint64_t rng_state = 12345;
 static uint32_t rnd(void)
 {
-    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (uint32_t)(rng_state >> 33);
+    return (uint32_t)check_rng();
 }
 static int32_t rnd_range(int32_t lo, int32_t hi) /* inclusive */
 {

@@ -13,16 +13,6 @@
 #include "kernel/kheap.h"
 #include "kernel/page_alloc.h"
 #include "tests/unit/check.h"
-#include "tests/unit/panic_catch.h"
-
-static uint64_t rng_state;
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* ---- a heap over a page pool over host memory ---------------------------- */
 
@@ -288,9 +278,9 @@ TEST(many_large_blocks_grow_table)
         blocks[i][0] = (uint8_t)i;
     }
     kheap_check(h);
-    rng_state = 5;
+    check_rng_seed(5);
     for (int i = N - 1; i > 0; i--) { /* free in random order */
-        int j = (int)(rng() % (uint64_t)(i + 1));
+        int j = (int)(check_rng() % (uint64_t)(i + 1));
         uint8_t *t = blocks[i];
         blocks[i] = blocks[j];
         blocks[j] = t;
@@ -355,12 +345,12 @@ static void random_heap(uint64_t seed, size_t npages, int ops, size_t max_live)
     size_t nlive = 0;
     uint32_t next_id = 1;
     int nulls = 0;
-    rng_state = seed;
+    check_rng_seed(seed);
     for (int op = 0; op < ops; op++) {
-        uint64_t r = rng();
+        uint64_t r = check_rng();
         int kind = (int)(r % 100);
         if (nlive < max_live && (nlive == 0 || kind < 50)) {
-            size_t size = random_size(rng());
+            size_t size = random_size(check_rng());
             uint8_t *p = kheap_alloc(h, size);
             if (!p) {
                 nulls++;
@@ -378,7 +368,7 @@ static void random_heap(uint64_t seed, size_t npages, int ops, size_t max_live)
             nlive++;
         } else if (kind < 60) {
             struct live_block *b = &live[(r >> 8) % nlive];
-            size_t size = random_size(rng());
+            size_t size = random_size(check_rng());
             uint8_t *q = kheap_realloc(h, b->p, size);
             if (!q) {
                 nulls++;

@@ -11,7 +11,6 @@
 
 #include "kernel/page_alloc.h"
 #include "tests/unit/check.h"
-#include "tests/unit/panic_catch.h"
 
 /* ---- panic hook ---------------------------------------------------------- */
 
@@ -19,16 +18,6 @@
 
 #define PG PAGE_ALLOC_PAGE_SIZE
 #define BASE 0x80200000UL /* 2 MiB aligned, like RAM after OpenSBI */
-
-static uint64_t rng_state;
-static uint64_t rng(void)
-{
-    /* splitmix64: fixed seed per test, reproducible sequences */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 struct test_pool {
     struct page_pool pool;
@@ -372,7 +361,7 @@ static bool model_can_fit(const uint16_t *model, size_t npages,
 static void random_run(uint64_t seed, uintptr_t base, size_t npages,
                        int ops)
 {
-    rng_state = seed;
+    check_rng_seed(seed);
     struct test_pool tp;
     tp_init(&tp, base, npages);
     struct page_pool *p = &tp.pool;
@@ -383,7 +372,7 @@ static void random_run(uint64_t seed, uintptr_t base, size_t npages,
 
     /* Reserve a few pages at both ends (like firmware + kernel image), so
      * the middle can coalesce into one run at the end. */
-    size_t lo = 3 + rng() % 5, hi = 1 + rng() % 4;
+    size_t lo = 3 + check_rng() % 5, hi = 1 + check_rng() % 4;
     page_reserve_range(p, base, lo * PG);
     page_reserve_range(p, base + (npages - hi) * PG, hi * PG);
     for (size_t i = 0; i < lo; i++)
@@ -393,7 +382,7 @@ static void random_run(uint64_t seed, uintptr_t base, size_t npages,
     model_free -= lo + hi;
 
     for (int op = 0; op < ops; op++) {
-        uint64_t r = rng();
+        uint64_t r = check_rng();
         bool do_alloc = nruns == 0 || (r % 100) < 55;
         if (do_alloc) {
             size_t n = (r >> 8) % 4 ? 1 : 1 + (r >> 12) % 24;

@@ -40,15 +40,14 @@ struct sim {
     unsigned jitter_ms;        /* completions reported up to this late */
     uint64_t jitter_pending;   /* report time of the pending completion */
     bool jitter_chosen;
-    unsigned seed;
+    uint64_t seed;              /* its own splitmix64 stream */
     uint64_t last_clock;
     bool clock_ok;
 };
 
 static unsigned rnd(struct sim *m)
 {
-    m->seed = m->seed * 1103515245u + 12345u;
-    return m->seed >> 8;
+    return (unsigned)(splitmix64_next(&m->seed) >> 40);
 }
 
 static void sim_init(struct sim *m, unsigned seed)

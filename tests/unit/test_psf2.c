@@ -18,11 +18,9 @@
 #include "gfx/font_default.h"
 #include "gfx/psf2.h"
 
-static uint64_t rng_state = 99;
 static uint32_t rnd(void)
 {
-    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (uint32_t)(rng_state >> 33);
+    return (uint32_t)check_rng();
 }
 
 static void put32(uint8_t *p, uint32_t v)

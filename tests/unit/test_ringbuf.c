@@ -38,13 +38,12 @@ TEST(random_against_model)
     ringbuf_init(&rb, s, 64);
     uint8_t model[1 << 16];
     size_t mhead = 0, mtail = 0;
-    unsigned seed = 7;
     uint8_t next = 0;
     for (int step = 0; step < 100000; step++) {
-        seed = seed * 1103515245u + 12345u;
-        size_t n = (seed >> 16) % 80;
+        uint64_t r = check_rng();
+        size_t n = (r >> 16) % 80;
         uint8_t buf[80];
-        if (seed & 1) {
+        if (r & 1) {
             for (size_t i = 0; i < n; i++)
                 buf[i] = next++;
             size_t w = ringbuf_write(&rb, buf, n);

@@ -8,16 +8,6 @@
 
 #include "kernel/slot_alloc.h"
 #include "tests/unit/check.h"
-#include "tests/unit/panic_catch.h"
-
-static uint64_t rng_state;
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 TEST(lowest_free_first)
 {
@@ -87,9 +77,9 @@ TEST(random_against_model)
     volatile size_t used = 0;
     struct slot_pool sp;
     slot_pool_init(&sp, "rand", N, bits);
-    rng_state = 99;
+    check_rng_seed(99);
     for (int op = 0; op < 50000; op++) {
-        uint64_t r = rng();
+        uint64_t r = check_rng();
         if (r % 100 < 52) {
             size_t want = SLOT_NONE;
             for (size_t i = 0; i < N; i++)

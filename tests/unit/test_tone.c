@@ -96,11 +96,9 @@ TEST(phase_continuous_across_calls)
     CHECK_EQ(tone_init(&a, 1234, 48000, 2, 25000), 0);
     CHECK_EQ(tone_init(&b, 1234, 48000, 2, 25000), 0);
     tone_fill(&a, whole, 48000);
-    unsigned seed = 3;
     size_t done = 0;
     while (done < 48000) {
-        seed = seed * 1103515245u + 12345u;
-        size_t n = (seed >> 16) % 700;
+        size_t n = check_rng_below(700);
         if (n > 48000 - done)
             n = 48000 - done;
         tone_fill(&b, pieces + done * 2, n);

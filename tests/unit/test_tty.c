@@ -350,11 +350,9 @@ TEST(suspend_keeps_grid_without_drawing)
     term_close(&fresh);
 }
 
-static uint64_t rng_state = 7;
 static uint32_t rnd(void)
 {
-    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (uint32_t)(rng_state >> 33);
+    return (uint32_t)check_rng();
 }
 
 TEST(random_bytes_never_break_it)

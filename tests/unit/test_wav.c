@@ -334,7 +334,6 @@ TEST(truncated_data)
 TEST(random_garbage_in_bounds)
 {
     /* Exact-size heap copies so ASan catches any read past the header. */
-    unsigned seed = 12345;
     int ok = 0;
     for (int iter = 0; iter < 20000; iter++) {
         struct wb w;
@@ -343,18 +342,14 @@ TEST(random_garbage_in_bounds)
         chunk(&w, "LIST", "abcde", 5);
         data_hdr(&w, 64);
         size_t len = w.n;
-        seed = seed * 1103515245u + 12345u;
-        int flips = 1 + (int)((seed >> 16) % 6);
-        for (int f = 0; f < flips; f++) {
-            seed = seed * 1103515245u + 12345u;
-            w.b[(seed >> 8) % len] = (uint8_t)(seed >> 24);
-        }
-        seed = seed * 1103515245u + 12345u;
-        size_t cut = (seed >> 12) % (len + 1);
+        int flips = 1 + (int)check_rng_below(6);
+        for (int f = 0; f < flips; f++)
+            w.b[check_rng_below(len)] = (uint8_t)check_rng();
+        size_t cut = check_rng_below(len + 1);
         uint8_t *copy = malloc(cut ? cut : 1);
         memcpy(copy, w.b, cut);
-        seed = seed * 1103515245u + 12345u;
-        uint64_t file_size = (seed & 1) ? cut : cut + (seed >> 20) % 200;
+        uint64_t r = check_rng();
+        uint64_t file_size = (r & 1) ? cut : cut + (r >> 20) % 200;
         struct wav_info info;
         char msg[64];
         enum wav_error e = wav_parse(copy, cut, file_size, &info, msg,
@@ -369,10 +364,8 @@ TEST(random_garbage_in_bounds)
         free(copy);
         /* Pure random bytes too. */
         uint8_t *junk = malloc(64);
-        for (int i = 0; i < 64; i++) {
-            seed = seed * 1103515245u + 12345u;
-            junk[i] = (uint8_t)(seed >> 16);
-        }
+        for (int i = 0; i < 64; i++)
+            junk[i] = (uint8_t)check_rng();
         if (iter & 1)
             memcpy(junk, "RIFF\x10\x00\x00\x00WAVE", 12);
         e = wav_parse(junk, 64, 1u << 20, &info, msg, sizeof msg);
