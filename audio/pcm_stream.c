@@ -5,8 +5,8 @@
  * to the stream's position, which does not.
  */
 #include "audio/pcm_stream.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "kernel/abi/errno.h"
+#include "kernel/lib/string.h"
 
 #define NS_PER_S 1000000000ull
 

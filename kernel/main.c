@@ -2,7 +2,7 @@
  * kernel/main.c — kmain(): bring the machine up in dependency order, then do
  * what the bootargs ask (see docs/boot.md):
  *   selftest        run the in-kernel tests first
- *   crashtest=NAME  crash on purpose (kernel/crashtest.h)
+ *   crashtest=NAME  crash on purpose (kernel/debug/crashtest.h)
  *   cmd=LINE        run LINE, then power off with its exit status
  * With /bin/init on the disk, init runs (`init -c LINE` for cmd=); without
  * it, the built-in monitor runs LINE, or prompts on the console.
@@ -12,30 +12,30 @@
 #include "drivers/virtio/virtio_blk.h"
 #include "fs/vfs.h"
 #include "gfx/screen.h"
-#include "kernel/cmdline.h"
-#include "kernel/errno.h"
-#include "kernel/fmt.h"
-#include "kernel/kalloc.h"
-#include "kernel/devices.h"
-#include "kernel/rtc.h"
-#include "kernel/console.h"
-#include "kernel/crashtest.h"
-#include "kernel/monitor.h"
-#include "kernel/panic.h"
-#include "kernel/platform.h"
-#include "kernel/plic.h"
-#include "kernel/power.h"
-#include "kernel/proc.h"
-#include "kernel/writeback.h"
-#include "kernel/riscv.h"
-#include "kernel/kalloc.h"
-#include "kernel/kstack.h"
-#include "kernel/selftest.h"
-#include "kernel/vm.h"
-#include "kernel/timer.h"
-#include "kernel/uvm.h"
-#include "kernel/trap.h"
-#include "kernel/uart16550.h"
+#include "kernel/lib/cmdline.h"
+#include "kernel/abi/errno.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/dev/devices.h"
+#include "kernel/arch/rtc.h"
+#include "kernel/arch/console.h"
+#include "kernel/debug/crashtest.h"
+#include "kernel/debug/monitor.h"
+#include "kernel/arch/panic.h"
+#include "kernel/arch/platform.h"
+#include "kernel/arch/plic.h"
+#include "kernel/arch/power.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/writeback.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/mm/kstack.h"
+#include "kernel/debug/selftest.h"
+#include "kernel/mm/vm.h"
+#include "kernel/arch/timer.h"
+#include "kernel/mm/uvm.h"
+#include "kernel/arch/trap.h"
+#include "kernel/arch/uart16550.h"
 
 /* The console font from /usr/share/fonts/NAME.psf (bootarg font=NAME,
  * default font_default); the built-in font stays when it is missing or

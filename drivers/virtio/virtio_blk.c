@@ -8,10 +8,10 @@
 #include "drivers/virtio/virtio_blk.h"
 
 #include "drivers/virtio/virtio.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/string.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/lib/string.h"
 
 #define VIRTIO_BLK_F_SIZE_MAX 1
 #define VIRTIO_BLK_F_SEG_MAX  2

@@ -12,12 +12,12 @@
 
 #include "drivers/virtio/virtio.h"
 #include "fs/vfs.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/riscv.h"
-#include "kernel/sched.h"
-#include "kernel/signal_hooks.h"
-#include "kernel/string.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/hooks/sched.h"
+#include "kernel/hooks/signal_hooks.h"
+#include "kernel/lib/string.h"
 
 #define EVENTQ 0
 #define NUM_EVENT_BUFS 64

@@ -6,11 +6,11 @@
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_regs.h"
 
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/memlayout.h"
-#include "kernel/platform.h"
-#include "kernel/plic.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/arch/memlayout.h"
+#include "kernel/arch/platform.h"
+#include "kernel/arch/plic.h"
 
 #define MAGIC_VIRT 0x74726976 /* "virt" little-endian */
 
