@@ -57,7 +57,6 @@
 #include "kernel/mm/kalloc.h"
 #include "kernel/arch/panic.h"
 #include "kernel/arch/platform.h"
-#include "kernel/proc/proc.h"
 #include "kernel/arch/riscv.h"
 #include "kernel/hooks/sched.h"
 #include "kernel/hooks/signal_hooks.h"
@@ -123,7 +122,7 @@ static uint64_t boot_latency_ns = PCM_DEFAULT_LATENCY_NS;
 /* After the last completion: until the sound has been heard (or a signal). */
 static int wait_heard(void)
 {
-    return proc_sleep_until(uptime_ns() + A.pcm.latency_ns + DRAIN_MARGIN_NS);
+    return sched_sleep_until(uptime_ns() + A.pcm.latency_ns + DRAIN_MARGIN_NS);
 }
 
 static void check_invariants(void)
@@ -376,7 +375,7 @@ static int release_stream(void)
     flags = irq_save();
     while (device_holds_periods() && uptime_ns() < give_up) {
         irq_restore(flags);
-        proc_sleep_until(uptime_ns() + 2000000ULL);
+        sched_sleep_until(uptime_ns() + 2000000ULL);
         flags = irq_save();
     }
     bool stuck = device_holds_periods();

@@ -10,7 +10,7 @@
 # not move between the two links; the build checks that.
 
 KERNEL_DIRS := kernel/abi kernel/lib kernel/hooks kernel/arch kernel/mm kernel/sched \
-	drivers drivers/virtio fs gfx audio kernel/proc kernel/syscall kernel/dev \
+	drivers drivers/virtio fs gfx audio kernel/syscall kernel/proc kernel/dev \
 	kernel/debug kernel
 KERNEL_SRCS := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(KERNEL_SRCS))

@@ -17,6 +17,7 @@
 #include "kernel/lib/fmt.h"
 #include "kernel/mm/kalloc.h"
 #include "kernel/dev/devices.h"
+#include "kernel/dev/kbd.h"
 #include "kernel/arch/rtc.h"
 #include "kernel/arch/console.h"
 #include "kernel/debug/crashtest.h"
@@ -161,6 +162,7 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     devices_init();
     audio_dev_init();
     display_init();
+    kbd_dev_init();
     if (disk && vfs_mount_root(disk) == 0) {
         power_register_shutdown_hook(sync_on_shutdown);
         if (writeback_start(writeback_age_ns()))

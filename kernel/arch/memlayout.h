@@ -31,6 +31,7 @@
 #define KSTACK_REGION_SIZE (KSTACK_SLOTS * KSTACK_SLOT_SIZE)
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 static inline void *pa_to_kva(uint64_t pa)
@@ -44,6 +45,14 @@ static inline uint64_t kva_to_pa(const void *va)
     if (v >= KERNEL_VBASE)
         return v - KERNEL_VBASE + KERNEL_PHYS_BASE;
     return v - DIRECT_MAP_BASE;
+}
+
+/* Is addr inside some kernel stack's guard area (the unmapped lower half of
+ * its slot)? The kernel trap handler names such a fault a stack overflow. */
+static inline bool kstack_is_guard(uint64_t addr)
+{
+    uint64_t off = addr - KSTACK_BASE;
+    return off < KSTACK_REGION_SIZE && (off & (KSTACK_SLOT_SIZE - 1)) < KSTACK_SLOT_SIZE - KSTACK_SIZE;
 }
 #endif
 

@@ -7,13 +7,20 @@
  * the condition again (wakeups may be spurious). sched_wakeup(chan) makes
  * every task sleeping on chan runnable; it may be called from interrupt
  * handlers. Before the scheduler runs (boot), sleeping is a wfi.
+ * Implemented by the scheduler, kernel/proc/sched.c.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 void sched_sleep(const void *chan);
 void sched_wakeup(const void *chan);
+/* Sleeps until uptime_ns() >= deadline (a timer-queue deadline, not a
+ * tick); 0, or -EINTR when a signal becomes deliverable meanwhile. */
+int sched_sleep_until(uint64_t deadline_ns);
+/* Accounts a timer tick to the running process (user or system time). */
+void sched_tick(bool from_user);
 
 #endif

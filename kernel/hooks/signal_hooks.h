@@ -2,7 +2,7 @@
  * kernel/hooks/signal_hooks.h — what the console needs from process management:
  * send a signal to a process (^C), and "should the current task stop
  * waiting" (a signal is pending for it). Before processes exist these do
- * nothing / say no.
+ * nothing / say no. Implemented by kernel/proc/proc.c.
  */
 #ifndef KERNEL_SIGNAL_HOOKS_H
 #define KERNEL_SIGNAL_HOOKS_H

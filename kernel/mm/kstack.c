@@ -64,12 +64,6 @@ void kstack_free(struct kstack *ks)
     ks->lo = ks->hi = 0;
 }
 
-bool kstack_is_guard(uint64_t addr)
-{
-    uint64_t off = addr - KSTACK_BASE;
-    return off < KSTACK_REGION_SIZE && (off & (KSTACK_SLOT_SIZE - 1)) < KSTACK_SLOT_SIZE - KSTACK_SIZE;
-}
-
 uint64_t kstack_in_use(void)
 {
     return slot_used_count(&slots);

@@ -19,8 +19,8 @@ void kstack_init(void);
 /* 0, or -ENOMEM when out of slots or pages. */
 int kstack_alloc(struct kstack *ks);
 void kstack_free(struct kstack *ks);
-/* Is addr inside some kernel stack's guard area? */
-bool kstack_is_guard(uint64_t addr);
+/* kstack_is_guard(addr), "is addr in some stack's guard area", is in
+ * kernel/arch/memlayout.h: the trap handler asks it. */
 uint64_t kstack_in_use(void);
 
 #endif

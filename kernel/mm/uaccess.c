@@ -6,7 +6,6 @@
 
 #include "kernel/abi/errno.h"
 #include "kernel/mm/kalloc.h"
-#include "kernel/proc/proc.h"
 #include "kernel/mm/uvm.h"
 
 long user_copy_bytes(void *dst, const void *src, size_t n);   /* probe.S */
@@ -30,9 +29,10 @@ long copy_to_user(uint64_t udst, const void *src, size_t n)
         return -EFAULT;
     /* A store from S-mode to a read-only copy-on-write page would fault
      * into the -EFAULT fixup: give the process its own copies first. */
-    struct proc *p = proc_current();
-    if (p && p->pagetable &&
-        uvm_prepare_write(p->pagetable, udst, n, PAGE_OWNER_PROC(p->pid)) < 0)
+    pte_t *pagetable;
+    uint16_t owner;
+    if (uaccess_current_space(&pagetable, &owner) &&
+        uvm_prepare_write(pagetable, udst, n, owner) < 0)
         return -EFAULT;
     return user_copy_bytes((void *)udst, src, n);
 }

@@ -9,8 +9,11 @@
 #ifndef KERNEL_UACCESS_H
 #define KERNEL_UACCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "kernel/mm/vm.h"
 
 /* 0 or -EFAULT. */
 long copy_from_user(void *dst, uint64_t usrc, size_t n);
@@ -18,5 +21,10 @@ long copy_to_user(uint64_t udst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max-1 bytes plus the NUL:
  * its length, -EFAULT, or -ENAMETOOLONG when no NUL within max bytes. */
 long copy_string_from_user(char *dst, uint64_t usrc, size_t max);
+
+/* Implemented by the process layer (kernel/proc/proc.c): the running
+ * process's page table and the owner tag of its pages; false when the
+ * running task has no user space (boot, a kernel thread). */
+bool uaccess_current_space(pte_t **pagetable, uint16_t *owner);
 
 #endif

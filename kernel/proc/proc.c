@@ -1,6 +1,7 @@
 /*
- * kernel/proc/proc.c — the process table, the scheduler, sleep/wakeup, and the
- * process lifecycle (fork, exit, wait, kill). See proc.h for the model.
+ * kernel/proc/proc.c — the process table and the process lifecycle (fork,
+ * exit, wait, kill). The scheduler and sleep/wakeup are in sched.c. See
+ * proc.h for the model.
  *
  * Locking: the process table is changed only with interrupts disabled
  * (interrupt handlers call sched_wakeup). swtch() is always entered with
@@ -26,153 +27,17 @@
 #include "kernel/mm/uvm.h"
 
 struct proc proc_table[NPROC];
-static struct context scheduler_ctx;
-static struct proc *current;
 static struct proc *init_proc;
 static int next_pid = 1;
-static uint64_t idle_ns; /* time the hart spent waiting in the idle loop */
 
-void swtch(struct context *old, struct context *new);
 void fp_save(struct fpstate *fp);
-void fp_restore(const struct fpstate *fp);
 void user_return_entry(void); /* trapvec.S: return to user mode from p->tf */
-extern struct task *boot_task_ptr;
-
-struct proc *proc_current(void)
-{
-    return current;
-}
-
-uint64_t sched_idle_ns(void)
-{
-    return idle_ns;
-}
 
 const char *proc_state_name(enum proc_state s)
 {
     static const char *const names[] = { "unused", "embryo", "runnable", "running",
                                          "sleeping", "zombie" };
     return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
-}
-
-/* ---- sleep and wakeup (kernel/hooks/sched.h) ------------------------------------ */
-
-void sched_sleep(const void *chan)
-{
-    struct proc *p = current;
-    if (!p) {
-        /* Boot, or the scheduler's own context: wait for an interrupt. */
-        wfi();
-        csr_set(sstatus, SSTATUS_SIE);
-        csr_clear(sstatus, SSTATUS_SIE);
-        return;
-    }
-    p->chan = chan;
-    p->state = PROC_SLEEPING;
-    swtch(&p->ctx, &scheduler_ctx);
-    p->chan = NULL;
-}
-
-void sched_wakeup(const void *chan)
-{
-    uint64_t flags = irq_save();
-    for (int i = 0; i < NPROC; i++) {
-        struct proc *p = &proc_table[i];
-        if (p->state == PROC_SLEEPING && p->chan == chan)
-            p->state = PROC_RUNNABLE;
-    }
-    irq_restore(flags);
-}
-
-void proc_yield(void)
-{
-    uint64_t flags = irq_save();
-    current->state = PROC_RUNNABLE;
-    swtch(&current->ctx, &scheduler_ctx);
-    irq_restore(flags);
-}
-
-/* The sleep timer's callback: wake its process if it still sleeps there. */
-static void sleep_timer_fire(struct timerq_entry *e)
-{
-    struct proc *p = (struct proc *)((char *)e - __builtin_offsetof(struct proc, sleep_timer));
-    if (p->state == PROC_SLEEPING && p->chan == &p->sleep_timer)
-        p->state = PROC_RUNNABLE;
-}
-
-int proc_sleep_until(uint64_t deadline_ns)
-{
-    struct proc *p = current;
-    int result = 0;
-    uint64_t flags = irq_save();
-    while (uptime_ns() < deadline_ns) {
-        if (!p) {
-            sched_sleep(NULL); /* boot: wait for the next interrupt (tick) */
-            continue;
-        }
-        if (signal_deliverable(p)) {
-            result = -EINTR;
-            break;
-        }
-        timer_arm(&p->sleep_timer, deadline_ns);
-        sched_sleep(&p->sleep_timer);
-    }
-    if (p)
-        timer_cancel(&p->sleep_timer);
-    irq_restore(flags);
-    return result;
-}
-
-void proc_tick(bool from_user)
-{
-    struct proc *p = current;
-    if (p) {
-        if (from_user)
-            p->user_ticks++;
-        else
-            p->sys_ticks++;
-    }
-}
-
-/* ---- the scheduler -------------------------------------------------------- */
-
-void scheduler(void)
-{
-    int last = 0;
-    for (;;) {
-        csr_clear(sstatus, SSTATUS_SIE);
-        struct proc *p = NULL;
-        for (int i = 1; i <= NPROC; i++) {
-            struct proc *q = &proc_table[(last + i) % NPROC];
-            if (q->state == PROC_RUNNABLE) {
-                p = q;
-                last = (int)(q - proc_table);
-                break;
-            }
-        }
-        if (!p) {
-            /* Idle: no tick, only the next deadline (if any) can wake us,
-             * or a device interrupt. */
-            timer_set_tick(false);
-            uint64_t idle_from = uptime_ns();
-            wfi();
-            idle_ns += uptime_ns() - idle_from;
-            csr_set(sstatus, SSTATUS_SIE);
-            continue;
-        }
-        timer_set_tick(true);
-        p->state = PROC_RUNNING;
-        current = p;
-        current_task = &p->task;
-        vm_activate(p->pagetable);
-        fp_restore(&p->fp);
-        uint64_t ran_from = uptime_ns();
-        swtch(&scheduler_ctx, &p->ctx);
-        p->cpu_ns += uptime_ns() - ran_from;
-        fp_save(&p->fp);
-        current = NULL;
-        current_task = boot_task_ptr;
-    }
 }
 
 /* ---- creating processes --------------------------------------------------- */
@@ -204,7 +69,7 @@ static struct proc *proc_alloc(bool user)
     p->ctx.ra = (uint64_t)user_return_entry;
     p->ctx.sp = (uint64_t)p->tf;
     p->start_ns = uptime_ns();
-    p->sleep_timer.fire = sleep_timer_fire;
+    p->sleep_timer.fire = sched_sleep_timer_fire;
     p->alarm_timer.fire = signal_alarm_fire;
     p->cwd = NULL;
     return p;
@@ -267,8 +132,8 @@ int proc_create_init(const char *path, const char *const argv[])
 static void kernel_thread_entry(void)
 {
     csr_set(sstatus, SSTATUS_SIE);
-    current->kernel_fn();
-    panic("kernel thread %s returned", current->task.name);
+    proc_current()->kernel_fn();
+    panic("kernel thread %s returned", proc_current()->task.name);
 }
 
 int proc_create_kernel_thread(const char *name, void (*fn)(void))
@@ -289,13 +154,13 @@ int proc_create_kernel_thread(const char *name, void (*fn)(void))
 
 int proc_spawn(const char *path, char *const argv[], char *const envp[])
 {
-    struct proc *p = current;
+    struct proc *p = proc_current();
     return spawn_process(path, argv, envp, &p->files, p->cwd, p);
 }
 
 int proc_fork(void)
 {
-    struct proc *parent = current, *c = proc_alloc(true);
+    struct proc *parent = proc_current(), *c = proc_alloc(true);
     if (!c)
         return -EAGAIN;
     c->pagetable = vm_create();
@@ -327,7 +192,7 @@ int proc_fork(void)
 
 void proc_exit(int wait_status)
 {
-    struct proc *p = current;
+    struct proc *p = proc_current();
     if (p == init_proc) {
         int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
         klog("init exited with status %d; powering off\n", code);
@@ -360,13 +225,13 @@ void proc_exit(int wait_status)
     if (p->parent)
         signal_send(p->parent, SIGCHLD);
     sched_wakeup(p->parent);
-    swtch(&p->ctx, &scheduler_ctx);
+    sched_exit_current();
     panic("a zombie ran again");
 }
 
 int proc_wait(int pid, uint64_t user_status, int options)
 {
-    struct proc *p = current;
+    struct proc *p = proc_current();
     uint64_t flags = irq_save();
     for (;;) {
         bool have_children = false;
@@ -432,9 +297,19 @@ void signal_send_from_console(int pid, int sig)
     proc_kill(pid, sig);
 }
 
+bool uaccess_current_space(pte_t **pagetable, uint16_t *owner)
+{
+    struct proc *p = proc_current();
+    if (!p || !p->pagetable)
+        return false;
+    *pagetable = p->pagetable;
+    *owner = PAGE_OWNER_PROC(p->pid);
+    return true;
+}
+
 bool signal_pending_for_current(void)
 {
-    return current && signal_deliverable(current);
+    return proc_current() && signal_deliverable(proc_current());
 }
 
 void proc_format_table(struct textbuf *tb)

@@ -76,7 +76,7 @@ struct proc {
     uint64_t sig_blocked;       /* bit (sig - 1): held pending */
     struct sigaction sig_actions[NSIG];
     bool stopped;               /* SIGSTOP: sleeps until SIGCONT/SIGKILL */
-    struct timerq_entry sleep_timer;  /* proc_sleep_until's deadline */
+    struct timerq_entry sleep_timer;  /* sched_sleep_until's deadline */
     struct timerq_entry alarm_timer;  /* ITIMER_REAL: delivers SIGALRM */
     uint64_t alarm_interval_ns; /* its reload value; 0 = one-shot */
     struct fdtable files;
@@ -92,13 +92,16 @@ extern struct proc proc_table[NPROC];
 struct proc *proc_current(void);
 /* Starts the first process: /bin/init with argv (NULL-terminated). */
 int proc_create_init(const char *path, const char *const argv[]);
+
+/* sched.c: the scheduler loop (never returns), giving up the hart, the
+ * idle time (waiting for an interrupt with nothing runnable), and leaving
+ * for good (an exiting process). Sleeping and waking: kernel/hooks/sched.h. */
 __attribute__((noreturn)) void scheduler(void);
 void proc_yield(void);
-/* Sleeps until uptime_ns() >= deadline (a timer-queue deadline, not a
- * tick); 0, or -EINTR when a signal becomes deliverable meanwhile. */
-int proc_sleep_until(uint64_t deadline_ns);
-/* Time spent idle (waiting for an interrupt with nothing runnable). */
 uint64_t sched_idle_ns(void);
+void sched_exit_current(void);
+/* The fire callback of p->sleep_timer (sched_sleep_until's deadline). */
+void sched_sleep_timer_fire(struct timerq_entry *e);
 
 int proc_fork(void);
 /* A kernel thread running fn() (which never returns) in kernel mode on its
@@ -116,12 +119,14 @@ int proc_kill(int pid, int sig);
  * made the console's foreground (a ^C target). */
 #define INIT_PID 1
 bool proc_is_init(const struct proc *p);
-/* Accounts a timer tick to the current process (user or system time). */
-void proc_tick(bool from_user);
 struct textbuf;
 /* ps: one line per process (UTIME/STIME in 10 ms ticks). */
 void proc_format_table(struct textbuf *tb);
 const char *proc_state_name(enum proc_state s);
+
+/* usertrap.c: grows p's stack down to cover addr (a fault just below it,
+ * or room for a signal frame); false past USER_STACK_MAX. */
+bool proc_grow_stack(struct proc *p, uint64_t addr);
 
 /* exec.c: replace the current image; argv/envp are kernel copies. */
 int proc_exec(const char *path, char *const argv[], char *const envp[]);

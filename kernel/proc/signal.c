@@ -25,7 +25,6 @@
 
 void fp_save(struct fpstate *fp);
 void fp_restore(const struct fpstate *fp);
-bool proc_grow_stack(struct proc *p, uint64_t addr); /* trap.c */
 
 #define UNBLOCKABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
 #define STOP_SIGNALS \

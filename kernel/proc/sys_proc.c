@@ -230,7 +230,7 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint6
     /* A deadline past 2^64 ns saturates: it never comes (only a signal
      * ends such a sleep), rather than wrapping to a moment ago. */
     uint64_t deadline = sysarg_deadline(uptime_ns(), ns);
-    long result = proc_sleep_until(deadline);
+    long result = sched_sleep_until(deadline);
     if (result == -EINTR && urem) {
         uint64_t now = uptime_ns(), left = deadline > now ? deadline - now : 0;
         struct timespec rem = { (int64_t)(left / 1000000000ULL), (int64_t)(left % 1000000000ULL) };
