@@ -7,9 +7,14 @@
  * consecutive sectors at once (the cache reads ahead that way). A write has
  * reached stable storage only after flush() returns 0. ctx is the
  * implementation's own state. No locking: callers serialize.
+ *
+ * Registry: a disk driver registers each disk it brings up
+ * (blockdev_register); whoever needs one finds it by name (the root file
+ * system mounts "vda", the first virtio disk), so boot code never names a
+ * driver.
  */
-#ifndef FS_BLOCKDEV_H
-#define FS_BLOCKDEV_H
+#ifndef DRIVERS_BLOCKDEV_H
+#define DRIVERS_BLOCKDEV_H
 
 #include <stdint.h>
 
@@ -24,5 +29,12 @@ struct blockdev {
     int (*flush)(struct blockdev *dev);
     void *ctx;
 };
+
+#define BLOCKDEV_MAX 4
+
+/* 0, or -ENOSPC when BLOCKDEV_MAX disks are registered already. */
+int blockdev_register(struct blockdev *dev);
+/* The registered disk of that name, or NULL. */
+struct blockdev *blockdev_find(const char *name);
 
 #endif

@@ -8,35 +8,34 @@
  * it, the built-in monitor runs LINE, or prompts on the console.
  */
 #include "audio/audio_dev.h"
+#include "drivers/blockdev.h"
 #include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_blk.h"
 #include "fs/vfs.h"
 #include "gfx/screen.h"
-#include "kernel/lib/cmdline.h"
 #include "kernel/abi/errno.h"
-#include "kernel/lib/fmt.h"
-#include "kernel/mm/kalloc.h"
-#include "kernel/dev/devices.h"
-#include "kernel/dev/kbd.h"
-#include "kernel/arch/rtc.h"
 #include "kernel/arch/console.h"
-#include "kernel/debug/crashtest.h"
-#include "kernel/debug/monitor.h"
 #include "kernel/arch/panic.h"
 #include "kernel/arch/platform.h"
 #include "kernel/arch/plic.h"
 #include "kernel/arch/power.h"
-#include "kernel/proc/proc.h"
-#include "kernel/proc/writeback.h"
 #include "kernel/arch/riscv.h"
-#include "kernel/mm/kalloc.h"
-#include "kernel/mm/kstack.h"
-#include "kernel/debug/selftest.h"
-#include "kernel/mm/vm.h"
+#include "kernel/arch/rtc.h"
 #include "kernel/arch/timer.h"
-#include "kernel/mm/uvm.h"
 #include "kernel/arch/trap.h"
 #include "kernel/arch/uart16550.h"
+#include "kernel/debug/crashtest.h"
+#include "kernel/debug/monitor.h"
+#include "kernel/debug/selftest.h"
+#include "kernel/dev/devices.h"
+#include "kernel/dev/kbd.h"
+#include "kernel/lib/cmdline.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/mm/kstack.h"
+#include "kernel/mm/uvm.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/writeback.h"
 
 /* The console font from /usr/share/fonts/NAME.psf (bootarg font=NAME,
  * default font_default); the built-in font stays when it is missing or
@@ -158,7 +157,7 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     csr_set(sstatus, SSTATUS_SIE);
     rtc_init();
     virtio_probe();
-    struct blockdev *disk = virtio_blk_init();
+    struct blockdev *disk = blockdev_find("vda");
     devices_init();
     audio_dev_init();
     display_init();

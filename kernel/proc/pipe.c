@@ -1,6 +1,6 @@
 /*
  * kernel/proc/pipe.c — see pipe.h. One struct pipe is shared by two files; each
- * file's release drops one end. The ring is kernel/ringbuf on one page.
+ * file's release drops one end. The ring is kernel/lib/ringbuf on one page.
  */
 #include "kernel/proc/pipe.h"
 

@@ -1,5 +1,5 @@
 /*
- * kernel/syscall/sys_file.c — system calls on files, directories and descriptors.
+ * kernel/proc/sys_file.c — system calls on files, directories and descriptors.
  * Paths are copied in as written and handed to the VFS with the process's
  * working directory, where relative ones start; the VFS resolves them
  * through the real directories (fs/vfs.h). The working directory is a

@@ -1,5 +1,5 @@
 /*
- * kernel/syscall/sys_proc.c — system calls about processes, memory, time and the
+ * kernel/proc/sys_proc.c — system calls about processes, memory, time and the
  * machine. Arguments arrive as raw registers; user pointers go through
  * kernel/mm/uaccess.h.
  */
