@@ -8,8 +8,8 @@
  * the buffer the driver provided (QEMU < 9.0 reported PCM_INFO's used
  * length wrongly): they read only what was asked for, within buf_len.
  */
-#ifndef AUDIO_VIRTIO_SND_PROTO_H
-#define AUDIO_VIRTIO_SND_PROTO_H
+#ifndef DRIVERS_VIRTIO_VIRTIO_SND_PROTO_H
+#define DRIVERS_VIRTIO_VIRTIO_SND_PROTO_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,9 +1,11 @@
 /*
- * kernel/syscall/syscall.h — the system-call dispatcher and the per-area handler
- * tables it is built from (numbers: kernel/abi/syscall_numbers.h; meaning:
- * docs/syscalls.md). A handler takes the six argument registers and returns
- * the result or -errno; pointer arguments are user addresses, checked and
- * copied through kernel/mm/uaccess.h.
+ * kernel/syscall/syscall.h — the system-call dispatcher and the handlers in
+ * its one table (numbers: kernel/abi/syscall_numbers.h; meaning:
+ * docs/syscalls.md). The handlers live with what they act on, in
+ * kernel/proc/ (sys_proc.c, sys_file.c, signal.c), a layer above this one,
+ * and include this header. A handler takes the six argument registers and
+ * returns the result or -errno; pointer arguments are user addresses,
+ * checked and copied through kernel/mm/uaccess.h.
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
@@ -23,7 +25,7 @@ long syscall_dispatch(struct trap_frame *tf);
 struct file;
 struct file *sysarg_file(uint64_t reg);
 
-/* Handlers, by area (sys_proc.c, sys_file.c). */
+/* Handlers: kernel/proc/sys_proc.c, kernel/proc/sys_file.c. */
 long sys_exit(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_fork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long sys_execve(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);

@@ -36,7 +36,8 @@ unit_slot_alloc_SRCS := tests/unit/test_slot_alloc.c kernel/mm/slot_alloc.c
 UNIT_TESTS += bav
 unit_bav_SRCS := tests/unit/test_bav.c user/player/bav.c tools/encode/bav_encode.c
 
-# Audio (audio/): PCM stream and clock, virtio-sound messages, WAV, tone.
+# Audio (audio/): PCM stream and clock, WAV, tone; and the virtio-sound
+# messages (drivers/virtio/virtio_snd_proto.c).
 UNIT_TESTS += pcm_stream
 unit_pcm_stream_SRCS := tests/unit/test_pcm_stream.c audio/pcm_stream.c kernel/lib/ringbuf.c
 
