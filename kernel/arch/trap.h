@@ -23,7 +23,8 @@ struct trap_frame {
 void trap_vector(void);
 void trap_init(void);
 void trap_kernel(struct trap_frame *tf);
-/* Traps from user mode; returns when the process may go back to user mode. */
+/* Traps from user mode; returns when the process may go back to user mode.
+ * Implemented by the process layer, kernel/proc/usertrap.c. */
 void trap_user(struct trap_frame *tf);
 const char *trap_cause_name(uint64_t scause);
 

@@ -6,14 +6,14 @@
  * Its user registers live in a trap frame at the top of its kernel stack
  * (p->tf); while it runs in user mode sscratch holds that stack's top.
  *
- * Scheduling: round-robin over the process table. The scheduler loop runs
- * on the boot stack and is also the idle task: with nothing runnable it
- * waits in wfi. A process runs until it sleeps, exits or is preempted by
- * the timer tick — preemption happens only when the tick interrupts user
- * mode; kernel code is never preempted, so kernel data needs locking only
- * against interrupt handlers (interrupts off) and across sleeps
- * (sleeplock). CPU time is accounted per process in ticks, split into user
- * and system time.
+ * Scheduling (kernel/proc/sched.c): round-robin over the process table.
+ * The scheduler loop runs on the boot stack and is also the idle task:
+ * with nothing runnable it waits in wfi. A process runs until it sleeps,
+ * exits or is preempted by the timer tick — preemption happens only when
+ * the tick interrupts user mode; kernel code is never preempted, so
+ * kernel data needs locking only against interrupt handlers (interrupts
+ * off) and across sleeps (sleeplock). CPU time is accounted per process
+ * in ticks, split into user and system time.
  *
  * Kernel threads (proc_create_kernel_thread, e.g. the file system's
  * write-back, kernel/proc/writeback.c) are table entries without a user side.
