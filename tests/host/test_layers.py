@@ -175,3 +175,19 @@ def test_checker_names_an_injected_upward_include():
         assert violations(tmp) == [want], violations(tmp)
         assert find_cycle(folder_graph(tmp)) in (["drivers/virtio", "fs", "drivers/virtio"],
                                                  ["fs", "drivers/virtio", "fs"])
+
+
+def test_readme_layout_names_exactly_the_folders_that_exist():
+    """README.md's Layout table has a row per kernel folder and per top-level
+    folder, and every row it has is a folder that exists."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    section = text[text.index("## Layout"):]
+    section = section[:section.index("\n## ", 1)] if "\n## " in section[1:] else section
+    rows = set(re.findall(r"^\| `([\w/]+)/` \|", section, re.M))
+    for row in rows:
+        assert os.path.isdir(os.path.join(ROOT, row)), f"README Layout names {row}/, not a folder"
+    want = {folder for _, folder in rank_table() if folder.startswith("kernel/")}
+    want |= {d for d in os.listdir(ROOT) if os.path.isdir(os.path.join(ROOT, d))
+             and not d.startswith(".") and not d.startswith("build")}
+    assert want <= rows, f"README Layout lacks: {sorted(want - rows)}"
