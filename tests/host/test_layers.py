@@ -5,7 +5,9 @@ kernel/README.md (rank, folder, what lives there); kernel/kernel.mk lists the
 same folders in the same order. A file may include its own folder and
 folders of a LOWER rank, never a higher or equal-but-other one, so the
 folder include graph is a DAG by construction; the test checks that too,
-and that every folder holding sources is in the table.
+and that every folder holding sources is in the table. A folder without a
+row of its own belongs to its nearest ranked parent (fs/ext2/ would be part
+of fs/), except directly under kernel/: each kernel/ folder has its row.
 
 user/ is outside the kernel: it may include user/ and, from the kernel, only
 the system-call ABI (kernel/abi/) and the pure helpers it compiles into its
@@ -57,9 +59,21 @@ def includes(root, path):
             yield n, target
 
 
+def ranked_folder(folder, ranks):
+    """The table row a folder belongs to: itself, or its nearest ranked
+    parent other than kernel/ itself; None when there is none."""
+    while folder:
+        if folder in ranks:
+            return folder
+        folder = os.path.dirname(folder)
+        if folder == "kernel":
+            return None
+    return None
+
+
 def violations(root=ROOT):
     """Every include that breaks the rule, as 'file:line includes X (why)'."""
-    ranks = dict((folder, rank) for rank, folder in rank_table(root))
+    table = dict((folder, rank) for rank, folder in rank_table(root))
     bad = []
     for path in sources(root):
         here = os.path.dirname(path)
@@ -69,27 +83,32 @@ def violations(root=ROOT):
                     bad.append(f"{path}:{n} includes {target} (user/ may include only "
                                f"{', '.join(USER_MAY)})")
             continue
-        if here not in ranks:
-            bad.append(f"{path}: folder {here}/ is not in the rank table (kernel/README.md)")
+        here = ranked_folder(os.path.dirname(path), table)
+        if here is None:
+            bad.append(f"{path}: folder {os.path.dirname(path)}/ is not in the rank table "
+                       f"(kernel/README.md)")
             continue
         for n, target in includes(root, path):
-            there = os.path.dirname(target)
+            there = ranked_folder(os.path.dirname(target), table)
             if there == here:
                 continue
-            if there not in ranks:
-                bad.append(f"{path}:{n} includes {target} (folder {there}/ has no rank)")
-            elif ranks[there] >= ranks[here]:
+            if there is None:
+                bad.append(f"{path}:{n} includes {target} (folder {os.path.dirname(target)}/ "
+                           f"has no rank)")
+            elif table[there] >= table[here]:
                 bad.append(f"{path}:{n} includes {target} "
-                           f"(rank {ranks[here]} -> rank {ranks[there]})")
+                           f"(rank {table[here]} -> rank {table[there]})")
     return bad
 
 
 def folder_graph(root=ROOT):
+    """Ranked folder -> the ranked folders its files include."""
+    table = dict((folder, rank) for rank, folder in rank_table(root))
     graph = {}
     for path in sources(root, tuple(t for t in CHECKED if t != "user")):
-        here = os.path.dirname(path)
+        here = ranked_folder(os.path.dirname(path), table) or os.path.dirname(path)
         for _, target in includes(root, path):
-            there = os.path.dirname(target)
+            there = ranked_folder(os.path.dirname(target), table) or os.path.dirname(target)
             if there != here:
                 graph.setdefault(here, set()).add(there)
     return graph
@@ -129,13 +148,20 @@ def test_folder_include_graph_is_acyclic():
     assert cycle is None, "folder include cycle: " + " -> ".join(cycle)
 
 
-def test_kernel_mk_builds_exactly_the_ranked_folders_in_rank_order():
+def test_kernel_mk_builds_the_ranked_folders_in_rank_order():
+    """KERNEL_DIRS lists every row of the table, in table order (a folder
+    that belongs to a row, like a subfolder, may follow it), and nothing
+    without a rank."""
     with open(os.path.join(ROOT, "kernel", "kernel.mk")) as f:
         text = f.read().replace("\\\n", " ")
     listed = re.search(r"^KERNEL_DIRS\s*:=(.*)$", text, re.M).group(1).split()
     table = rank_table()
-    assert listed == [folder for _, folder in table], (listed, table)
+    ranks = dict((folder, rank) for rank, folder in table)
     assert [r for r, _ in table] == sorted(r for r, _ in table), "table not in rank order"
+    rows = [ranked_folder(d, ranks) for d in listed]
+    assert None not in rows, f"KERNEL_DIRS has folders without a rank: {listed}"
+    assert [d for d in listed if d in ranks] == [folder for _, folder in table], (listed, table)
+    assert [ranks[r] for r in rows] == sorted(ranks[r] for r in rows), listed
 
 
 def test_every_source_folder_is_ranked_and_opens_with_a_readme():
@@ -147,7 +173,11 @@ def test_every_source_folder_is_ranked_and_opens_with_a_readme():
             if "__pycache__" in rel or "/include" in rel or not (rel == top or any(SOURCE.search(f) for f in files)):
                 continue
             if top in CHECKED[:-1]:
-                assert rel in ranked, f"{rel}/ holds sources but has no rank in kernel/README.md"
+                ranks = dict((folder, 0) for folder in ranked)
+                assert ranked_folder(rel, ranks), \
+                    f"{rel}/ holds sources but has no rank in kernel/README.md"
+                if rel not in ranked:
+                    continue  # part of its parent's module, which its README describes
             if "README.md" not in files:
                 missing.append(rel)
     assert not missing, "folders without a README.md: " + ", ".join(missing)
