@@ -51,20 +51,19 @@
 #include "audio/pcm_stream.h"
 #include "drivers/virtio/virtio_snd.h"
 #include "fs/vfs.h"
-#include "kernel/cmdline.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/panic.h"
-#include "kernel/platform.h"
-#include "kernel/proc.h"
-#include "kernel/riscv.h"
-#include "kernel/sched.h"
-#include "kernel/signal_hooks.h"
-#include "kernel/sleeplock.h"
-#include "kernel/string.h"
-#include "kernel/timer.h"
-#include "kernel/uaccess.h"
+#include "kernel/lib/cmdline.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/arch/panic.h"
+#include "kernel/arch/platform.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/hooks/sched.h"
+#include "kernel/hooks/signal_hooks.h"
+#include "kernel/sched/sleeplock.h"
+#include "kernel/lib/string.h"
+#include "kernel/arch/timer.h"
+#include "kernel/mm/uaccess.h"
 
 #define RING_BYTES (64 * 1024)
 #define INFLIGHT 4
@@ -123,7 +122,7 @@ static uint64_t boot_latency_ns = PCM_DEFAULT_LATENCY_NS;
 /* After the last completion: until the sound has been heard (or a signal). */
 static int wait_heard(void)
 {
-    return proc_sleep_until(uptime_ns() + A.pcm.latency_ns + DRAIN_MARGIN_NS);
+    return sched_sleep_until(uptime_ns() + A.pcm.latency_ns + DRAIN_MARGIN_NS);
 }
 
 static void check_invariants(void)
@@ -376,7 +375,7 @@ static int release_stream(void)
     flags = irq_save();
     while (device_holds_periods() && uptime_ns() < give_up) {
         irq_restore(flags);
-        proc_sleep_until(uptime_ns() + 2000000ULL);
+        sched_sleep_until(uptime_ns() + 2000000ULL);
         flags = irq_save();
     }
     bool stuck = device_holds_periods();

@@ -1,12 +1,12 @@
 /*
- * audio/pcm_stream.c — see pcm_stream.h. The queue is kernel/ringbuf; each
+ * audio/pcm_stream.c — see pcm_stream.h. The queue is kernel/lib/ringbuf; each
  * submitted period leaves a record (how many stream frames it carried) so
  * the clock can map the device's position, which counts silence too, back
  * to the stream's position, which does not.
  */
 #include "audio/pcm_stream.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "kernel/abi/errno.h"
+#include "kernel/lib/string.h"
 
 #define NS_PER_S 1000000000ull
 

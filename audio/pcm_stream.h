@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/ringbuf.h"
+#include "kernel/lib/ringbuf.h"
 
 /* Periods in flight at the device at most (a TX message takes 3 descriptors
  * of a 64-entry virtqueue, so 21 would fit; 16 is 160 ms at 10 ms periods). */

@@ -4,7 +4,7 @@
  * entries; the other three quarters come from symmetry.
  */
 #include "audio/tone.h"
-#include "kernel/errno.h"
+#include "kernel/abi/errno.h"
 
 static const int16_t quarter_sine[257] = {
     0, 201, 402, 603, 804, 1005, 1206, 1407, 1608, 1809, 2009, 2210,

@@ -5,7 +5,7 @@
  * and user space share this file and neither has snprintf in common.
  */
 #include "audio/wav.h"
-#include "kernel/string.h"
+#include "kernel/lib/string.h"
 
 /* ---- message building ---------------------------------------------------- */
 

@@ -18,9 +18,9 @@
  * later hit on them counts as a read-ahead hit.
  */
 #include "fs/bcache.h"
-#include "kernel/errno.h"
-#include "kernel/panic.h"
-#include "kernel/string.h"
+#include "kernel/abi/errno.h"
+#include "kernel/arch/panic.h"
+#include "kernel/lib/string.h"
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
 

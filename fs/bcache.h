@@ -20,7 +20,7 @@
  *   bcache_set_dirty_hook(c, clock, hook, arg)
  *       clock() (ns) stamps the moment the cache goes from no dirty block
  *       to one (bcache_dirty_since); hook(arg) is called then, so the
- *       owner can schedule a write-back (kernel/writeback.c).
+ *       owner can schedule a write-back (kernel/proc/writeback.c).
  *   bcache_dirty_count(c), bcache_dirty_since(c)  (0: nothing dirty)
  *
  * Write-back classes (crash ordering, docs/disk.md): every dirty buffer
@@ -51,7 +51,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "fs/blockdev.h"
+#include "drivers/blockdev.h"
 
 #define BCACHE_MIN_BUFFERS 8
 #define BCACHE_MAX_READAHEAD 64

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "fs/bcache.h"
-#include "fs/blockdev.h"
+#include "drivers/blockdev.h"
 
 #define EXT2_ROOT_INO 2
 #define EXT2_NAME_MAX 255

@@ -3,7 +3,7 @@
  */
 #include "fs/path.h"
 
-#include "kernel/errno.h"
+#include "kernel/abi/errno.h"
 
 bool path_next(const char **p, const char *end, const char **name, size_t *len)
 {

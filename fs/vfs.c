@@ -20,14 +20,14 @@
 
 #include "fs/ext2.h"
 #include "fs/path.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/panic.h"
-#include "kernel/riscv.h"
-#include "kernel/rtc.h"
-#include "kernel/sleeplock.h"
-#include "kernel/string.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/arch/panic.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/arch/rtc.h"
+#include "kernel/sched/sleeplock.h"
+#include "kernel/lib/string.h"
 
 #define NDEVICE 16
 #define VFS_CACHE_BLOCKS 512

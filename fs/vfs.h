@@ -34,8 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fs/blockdev.h"
-#include "kernel/abi.h"
+#include "drivers/blockdev.h"
+#include "kernel/abi/abi.h"
 
 #define NOFILE 64           /* descriptors per process */
 #define NFILE 1024          /* open files (descriptions) in the system */

@@ -9,8 +9,8 @@
  */
 #include "gfx/fb.h"
 
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "kernel/abi/errno.h"
+#include "kernel/lib/string.h"
 
 struct box {
     int64_t x0, y0, x1, y1; /* half-open, x0 < x1 and y0 < y1 when valid */

@@ -1,7 +1,7 @@
 /*
  * gfx/fbdev.c — /dev/fb0: the framebuffer for one process at a time.
  *
- * Interface (kernel/abi.h, docs/display.md):
+ * Interface (kernel/abi/abi.h, docs/display.md):
  *   open        -EBUSY while another file has it open, -ENODEV without a
  *               GPU; suspends the console's drawing while open and waits
  *               until the console's last present has completed
@@ -22,11 +22,11 @@
 #include "drivers/virtio/virtio_gpu.h"
 #include "fs/vfs.h"
 #include "gfx/screen.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/riscv.h"
-#include "kernel/uaccess.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/mm/uaccess.h"
 
 static struct file *owner;
 

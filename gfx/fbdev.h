@@ -5,7 +5,7 @@
 #ifndef GFX_FBDEV_H
 #define GFX_FBDEV_H
 
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 void fbdev_init(void);
 /* 0 or -ENODEV. */

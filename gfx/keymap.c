@@ -5,7 +5,7 @@
  */
 #include "gfx/keymap.h"
 
-#include "kernel/string.h"
+#include "kernel/lib/string.h"
 
 #define NKEYS 128
 

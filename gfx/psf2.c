@@ -9,8 +9,8 @@
  */
 #include "gfx/psf2.h"
 
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "kernel/abi/errno.h"
+#include "kernel/lib/string.h"
 
 static uint32_t get_le32(const uint8_t *p)
 {

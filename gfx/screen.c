@@ -22,10 +22,10 @@
 #include "gfx/keymap.h"
 #include "gfx/psf2.h"
 #include "gfx/tty.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/riscv.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/arch/riscv.h"
 
 static struct fb fb;
 static struct psf2_font font;

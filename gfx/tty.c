@@ -10,8 +10,8 @@
  */
 #include "gfx/tty.h"
 
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "kernel/abi/errno.h"
+#include "kernel/lib/string.h"
 
 const uint32_t tty_palette[16] = {
     0x000000, 0xaa0000, 0x00aa00, 0xaa5500, 0x0000aa, 0xaa00aa, 0x00aaaa,

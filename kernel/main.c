@@ -2,40 +2,40 @@
  * kernel/main.c — kmain(): bring the machine up in dependency order, then do
  * what the bootargs ask (see docs/boot.md):
  *   selftest        run the in-kernel tests first
- *   crashtest=NAME  crash on purpose (kernel/crashtest.h)
+ *   crashtest=NAME  crash on purpose (kernel/debug/crashtest.h)
  *   cmd=LINE        run LINE, then power off with its exit status
  * With /bin/init on the disk, init runs (`init -c LINE` for cmd=); without
  * it, the built-in monitor runs LINE, or prompts on the console.
  */
 #include "audio/audio_dev.h"
+#include "drivers/blockdev.h"
 #include "drivers/virtio/virtio.h"
-#include "drivers/virtio/virtio_blk.h"
 #include "fs/vfs.h"
 #include "gfx/screen.h"
-#include "kernel/cmdline.h"
-#include "kernel/errno.h"
-#include "kernel/fmt.h"
-#include "kernel/kalloc.h"
-#include "kernel/devices.h"
-#include "kernel/rtc.h"
-#include "kernel/console.h"
-#include "kernel/crashtest.h"
-#include "kernel/monitor.h"
-#include "kernel/panic.h"
-#include "kernel/platform.h"
-#include "kernel/plic.h"
-#include "kernel/power.h"
-#include "kernel/proc.h"
-#include "kernel/writeback.h"
-#include "kernel/riscv.h"
-#include "kernel/kalloc.h"
-#include "kernel/kstack.h"
-#include "kernel/selftest.h"
-#include "kernel/vm.h"
-#include "kernel/timer.h"
-#include "kernel/uvm.h"
-#include "kernel/trap.h"
-#include "kernel/uart16550.h"
+#include "kernel/abi/errno.h"
+#include "kernel/arch/console.h"
+#include "kernel/arch/panic.h"
+#include "kernel/arch/platform.h"
+#include "kernel/arch/plic.h"
+#include "kernel/arch/power.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/arch/rtc.h"
+#include "kernel/arch/timer.h"
+#include "kernel/arch/trap.h"
+#include "kernel/arch/uart16550.h"
+#include "kernel/debug/crashtest.h"
+#include "kernel/debug/monitor.h"
+#include "kernel/debug/selftest.h"
+#include "kernel/dev/devices.h"
+#include "kernel/dev/kbd.h"
+#include "kernel/lib/cmdline.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/mm/kstack.h"
+#include "kernel/mm/uvm.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/writeback.h"
 
 /* The console font from /usr/share/fonts/NAME.psf (bootarg font=NAME,
  * default font_default); the built-in font stays when it is missing or
@@ -157,10 +157,11 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     csr_set(sstatus, SSTATUS_SIE);
     rtc_init();
     virtio_probe();
-    struct blockdev *disk = virtio_blk_init();
+    struct blockdev *disk = blockdev_find("vda");
     devices_init();
     audio_dev_init();
     display_init();
+    kbd_dev_init();
     if (disk && vfs_mount_root(disk) == 0) {
         power_register_shutdown_hook(sync_on_shutdown);
         if (writeback_start(writeback_age_ns()))

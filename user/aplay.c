@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "audio/wav.h"
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 #define HEADER_MAX (64 * 1024)
 #define CHUNK (16 * 1024)

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "audio/tone.h"
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 static unsigned long long stat_value(const char *key)
 {

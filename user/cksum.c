@@ -1,6 +1,6 @@
 /*
  * user/cksum.c — cksum [FILE...]: prints "CRC SIZE NAME" per FILE, or
- * "CRC SIZE" for stdin, with POSIX cksum's CRC (kernel/cksum.c, linked in
+ * "CRC SIZE" for stdin, with POSIX cksum's CRC (kernel/lib/cksum.c, linked in
  * by user/user.mk: one implementation for the kernel monitor and this).
  * The output equals the host's `cksum`. Unreadable files: "cksum: NAME:
  * reason", status 1.
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernel/cksum.h"
+#include "kernel/lib/cksum.h"
 
 static unsigned char buf[32768];
 

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 static int fail(const char *what)
 {

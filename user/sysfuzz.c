@@ -65,8 +65,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel/abi/syscall_numbers.h"
 #include "kernel/lib/splitmix64.h"
-#include "kernel/syscall_numbers.h"
 
 long __syscall6(long nr, long a, long b, long c, long d, long e, long f);
 

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "audio/tone.h"
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 static void usage(void)
 {

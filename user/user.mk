@@ -1,8 +1,8 @@
 # user/user.mk — user space: the C library and the programs. Included by
 # the top-level Makefile.
 #
-#   $(BUILD)/user/libc.a        user/lib/*.c *.S (except crt0.S) + kernel/fmt.c
-#                               and kernel/string.c (shared with the kernel)
+#   $(BUILD)/user/libc.a        user/lib/*.c *.S (except crt0.S) + kernel/lib/fmt.c
+#                               and kernel/lib/string.c (shared with the kernel)
 #   $(BUILD)/user/crt0.o        _start, linked first into every program
 #   $(BUILD)/user/bin/NAME      one static program per name in USER_PROGRAMS,
 #                               from user/NAME.c or user/NAME/*.c (plus any
@@ -33,7 +33,7 @@ USER_PROGRAMS := $(sort $(USER_PROGRAMS) init sh ls cat echo mkdir rm mv cp ps \
 # elsewhere in the tree (one implementation of each mechanism), e.g. cksum
 # uses the kernel's CRC. USER_EXTRA_SRCS_NAME lists them; each needs an
 # object rule below.
-USER_EXTRA_SRCS_cksum := kernel/cksum.c
+USER_EXTRA_SRCS_cksum := kernel/lib/cksum.c
 USER_EXTRA_SRCS_cp := user/toolkit.c
 USER_EXTRA_SRCS_mv := user/toolkit.c
 USER_EXTRA_SRCS_ps := user/toolkit.c
@@ -44,7 +44,7 @@ USER_PROGRAMS += aplay tone audiobench fbdraw
 USER_EXTRA_SRCS_aplay := audio/wav.c
 USER_EXTRA_SRCS_tone := audio/tone.c
 USER_EXTRA_SRCS_audiobench := audio/tone.c
-USER_EXTRA_SRCS_usertests := kernel/cksum.c
+USER_EXTRA_SRCS_usertests := kernel/lib/cksum.c
 # The clip player: user/player/*.c (its main in player.c, the shared decoder
 # bav.c, the same one the host tools and the fuzzer use).
 USER_PROGRAMS += player
@@ -69,7 +69,7 @@ ULIBGCC = $(shell $(KCC) -march=rv64gc -mabi=lp64d -print-libgcc-file-name)
 endif
 
 ULIB_SRCS := $(filter-out user/lib/crt0.S,$(sort $(wildcard user/lib/*.c user/lib/*.S))) \
-	kernel/fmt.c kernel/string.c
+	kernel/lib/fmt.c kernel/lib/string.c
 ULIB_OBJS := $(patsubst %,$(BUILD)/user/obj/%.o,$(ULIB_SRCS))
 ULIBC := $(BUILD)/user/libc.a
 UCRT0 := $(BUILD)/user/crt0.o

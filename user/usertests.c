@@ -17,7 +17,7 @@
  *  - Tests leave the system as they found it: files live under /tmp (made
  *    if missing) with a "ut_" prefix and are removed; children are reaped.
  *  - Expectations are the documented ABI (docs/syscalls.md): Linux errno
- *    values, the wait status encoding of kernel/abi.h, faults ending the
+ *    values, the wait status encoding of kernel/abi/abi.h, faults ending the
  *    process with SIGSEGV.
  */
 #include <dirent.h>
@@ -41,8 +41,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "kernel/cksum.h"
-#include "kernel/syscall_numbers.h"
+#include "kernel/lib/cksum.h"
+#include "kernel/abi/syscall_numbers.h"
 
 /* The libc's raw system call entry (user/lib/syscall.S): the result is the
  * kernel's, -errno on failure. */
@@ -2219,7 +2219,7 @@ static void test_makecontext_uc_link(void)
 
 #define HIGH_BIT 0x100000000L /* set above an int argument: (int) would drop it */
 
-/* Guards full-width argument checks (kernel/sysarg.h): a value with bits
+/* Guards full-width argument checks (kernel/lib/sysarg.h): a value with bits
  * above 32 set must be refused, not truncated into a valid one. Before,
  * sigaction(0x100000003) panicked the kernel (it indexed sig_actions[] with
  * the whole value), kill(getpid(), 0x100000009) was SIGKILL, close of

@@ -8,10 +8,10 @@
 #include "drivers/virtio/virtio_blk.h"
 
 #include "drivers/virtio/virtio.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/string.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/lib/string.h"
 
 #define VIRTIO_BLK_F_SIZE_MAX 1
 #define VIRTIO_BLK_F_SEG_MAX  2
@@ -137,16 +137,14 @@ static int blk_flush(struct blockdev *bd)
     return has_flush ? do_sync(BLK_FLUSH, 0, NULL, 0) : 0;
 }
 
-struct blockdev *virtio_blk_init(void)
+static int virtio_blk_probe(struct virtio_dev *d)
 {
-    dev = virtio_claim(VIRTIO_ID_BLOCK, 0);
-    if (!dev)
-        return NULL;
+    dev = d;
     uint64_t wanted = (1ULL << VIRTIO_BLK_F_RO) | (1ULL << VIRTIO_BLK_F_FLUSH) |
                       (1ULL << VIRTIO_BLK_F_SIZE_MAX) | (1ULL << VIRTIO_BLK_F_BLK_SIZE) |
                       (1ULL << VIRTIO_BLK_F_SEG_MAX);
     if (virtio_negotiate(dev, wanted) < 0)
-        return NULL;
+        return -EIO;
     read_only = dev->features & (1ULL << VIRTIO_BLK_F_RO);
     has_flush = dev->features & (1ULL << VIRTIO_BLK_F_FLUSH);
     if (dev->features & (1ULL << VIRTIO_BLK_F_SIZE_MAX))
@@ -155,7 +153,7 @@ struct blockdev *virtio_blk_init(void)
     virtio_config_read(dev, CONFIG_CAPACITY, &capacity, 8);
     vq = virtq_create(dev, 0, 128, request_done);
     if (!vq || virtio_driver_ok(dev) < 0)
-        return NULL;
+        return -EIO;
     blockdev = (struct blockdev){
         .name = "vda",
         .nsectors = capacity,
@@ -166,5 +164,8 @@ struct blockdev *virtio_blk_init(void)
     };
     klog("virtio-blk: %lu sectors (%lu MiB)%s%s, queue of %u\n", capacity, capacity >> 11,
          read_only ? ", read-only" : "", has_flush ? ", flush" : "", virtq_size(vq));
-    return &blockdev;
+    return blockdev_register(&blockdev);
 }
+
+const struct virtio_driver virtio_blk_driver = { "virtio-blk", VIRTIO_ID_BLOCK,
+                                                 virtio_blk_probe };

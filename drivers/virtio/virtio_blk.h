@@ -1,9 +1,9 @@
 /*
  * drivers/virtio/virtio_blk.h — the virtio block device (virtio 1.2 §5.2).
  *
- * virtio_blk_init() attaches to the first block device and returns it as a
- * struct blockdev (fs/blockdev.h) for the block cache, or NULL when there
- * is none. Requests are interrupt-driven; many may be in flight at once
+ * virtio_probe() starts it (virtio_blk_driver) on the first block device,
+ * which it registers as the struct blockdev "vda" (drivers/blockdev.h) for
+ * the block cache. Requests are interrupt-driven; many may be in flight at once
  * (virtio_blk_submit + virtio_blk_wait); the blockdev calls are the
  * synchronous wrappers. A device error or a rejected request is -EIO.
  */
@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "fs/blockdev.h"
-#include "kernel/completion.h"
+#include "drivers/blockdev.h"
+#include "kernel/sched/completion.h"
 
 enum blk_op { BLK_READ = 0, BLK_WRITE = 1, BLK_FLUSH = 4 };
 
@@ -34,7 +34,8 @@ struct blk_request {
     struct completion done;
 };
 
-struct blockdev *virtio_blk_init(void);
+struct virtio_driver;
+extern const struct virtio_driver virtio_blk_driver;
 int virtio_blk_submit(struct blk_request *req);
 int virtio_blk_wait(struct blk_request *req);
 

@@ -18,14 +18,14 @@
 
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_regs.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/completion.h"
-#include "kernel/memlayout.h"
-#include "kernel/riscv.h"
-#include "kernel/sched.h"
-#include "kernel/string.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/sched/completion.h"
+#include "kernel/arch/memlayout.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/hooks/sched.h"
+#include "kernel/lib/string.h"
 
 /* Control command types and responses (§5.7.6.7). */
 #define CMD_GET_DISPLAY_INFO       0x0100

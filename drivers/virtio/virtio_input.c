@@ -11,13 +11,12 @@
 #include "drivers/virtio/virtio_input.h"
 
 #include "drivers/virtio/virtio.h"
-#include "fs/vfs.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/riscv.h"
-#include "kernel/sched.h"
-#include "kernel/signal_hooks.h"
-#include "kernel/string.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/hooks/sched.h"
+#include "kernel/hooks/signal_hooks.h"
+#include "kernel/lib/string.h"
 
 #define EVENTQ 0
 #define NUM_EVENT_BUFS 64
@@ -66,13 +65,11 @@ static void event_done(struct virtq *vq, void *token, uint32_t len)
         handler(ev.type, ev.code, (int32_t)ev.value);
 }
 
-static int64_t kbd_read(struct file *f, void *buf, uint64_t n)
+long virtio_input_read(struct input_event_raw *out, uint64_t max, bool nonblock)
 {
-    if (n < sizeof(struct input_event_raw))
-        return -EINVAL;
     uint64_t flags = irq_save();
     while (ring_count == 0) {
-        if (f->flags & O_NONBLOCK) {
+        if (nonblock) {
             irq_restore(flags);
             return -EAGAIN;
         }
@@ -82,30 +79,27 @@ static int64_t kbd_read(struct file *f, void *buf, uint64_t n)
         }
         sched_sleep(ring);
     }
-    uint64_t want = n / sizeof(struct input_event_raw), got = 0;
-    struct input_event_raw *out = buf;
-    while (got < want && ring_count > 0) {
+    uint64_t got = 0;
+    while (got < max && ring_count > 0) {
         out[got++] = ring[ring_head];
         ring_head = (ring_head + 1) % RING_EVENTS;
         ring_count--;
     }
     irq_restore(flags);
-    return (int64_t)(got * sizeof(struct input_event_raw));
+    return (long)got;
 }
 
-/* A new reader starts with the events that come after its open. */
-static int kbd_open(struct file *f)
+void virtio_input_flush(void)
 {
-    (void)f;
     uint64_t flags = irq_save();
     ring_head = ring_count = 0;
     irq_restore(flags);
-    return 0;
 }
 
-static const struct file_ops kbd_ops = { .read = kbd_read };
-/* Linux's evdev major 13, minor 64 (event0). */
-static const struct device kbd_device = { "input/kbd", 0x0d40, &kbd_ops, kbd_open };
+bool virtio_input_present(void)
+{
+    return eventq != NULL;
+}
 
 int virtio_input_init(input_handler_fn fn)
 {
@@ -137,9 +131,6 @@ int virtio_input_init(input_handler_fn fn)
     if (virtio_driver_ok(dev) < 0)
         return -EIO;
     virtq_kick(eventq);
-    int err = dev_register(&kbd_device);
-    if (err)
-        klog("virtio-input: cannot register /dev/input/kbd (error %d)\n", err);
     klog("virtio-input: \"%s\", %u event buffers, /dev/input/kbd\n",
          size ? name : "unnamed", nbufs);
     return 0;

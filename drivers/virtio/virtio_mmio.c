@@ -4,18 +4,24 @@
  * Register offsets are those of virtio 1.2 §4.2.2 (version 2 layout).
  */
 #include "drivers/virtio/virtio.h"
+#include "drivers/virtio/virtio_blk.h"
 #include "drivers/virtio/virtio_regs.h"
 
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/memlayout.h"
-#include "kernel/platform.h"
-#include "kernel/plic.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/arch/memlayout.h"
+#include "kernel/arch/platform.h"
+#include "kernel/arch/plic.h"
 
 #define MAGIC_VIRT 0x74726976 /* "virt" little-endian */
 
 static struct virtio_dev devices[PLATFORM_MAX_VIRTIO];
 static int ndevices;
+
+/* The drivers virtio_probe starts, each contributed by its driver. */
+static const struct virtio_driver *const virtio_boot_drivers[] = {
+    &virtio_blk_driver,
+};
 
 static const char *device_name(uint32_t id)
 {
@@ -53,6 +59,12 @@ void virtio_probe(void)
         d->base_pa = platform.virtio[i].base;
         d->device_id = id;
         d->irq = platform.virtio[i].irq;
+    }
+    for (size_t i = 0; i < sizeof virtio_boot_drivers / sizeof *virtio_boot_drivers; i++) {
+        const struct virtio_driver *drv = virtio_boot_drivers[i];
+        struct virtio_dev *d = virtio_claim(drv->device_id, 0);
+        if (d)
+            drv->probe(d);
     }
 }
 

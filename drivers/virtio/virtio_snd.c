@@ -1,19 +1,19 @@
 /*
  * drivers/virtio/virtio_snd.c — see virtio_snd.h. Message layouts come from
- * audio/virtio_snd_proto.c (the pure encoder/decoder); this file moves them
+ * drivers/virtio/virtio_snd_proto.c (the pure encoder/decoder); this file moves them
  * through the shared virtqueue.
  */
 #include "drivers/virtio/virtio_snd.h"
 
-#include "audio/virtio_snd_proto.h"
+#include "drivers/virtio/virtio_snd_proto.h"
 #include "drivers/virtio/virtio.h"
-#include "kernel/completion.h"
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/fmt.h"
-#include "kernel/kalloc.h"
-#include "kernel/sleeplock.h"
-#include "kernel/string.h"
+#include "kernel/sched/completion.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/lib/fmt.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/sched/sleeplock.h"
+#include "kernel/lib/string.h"
 
 #define MAX_STREAMS 8
 

@@ -13,12 +13,12 @@
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_regs.h"
 
-#include "kernel/console.h"
-#include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/memlayout.h"
-#include "kernel/panic.h"
-#include "kernel/riscv.h"
+#include "kernel/arch/console.h"
+#include "kernel/abi/errno.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/arch/memlayout.h"
+#include "kernel/arch/panic.h"
+#include "kernel/arch/riscv.h"
 
 #define VIRTQ_DESC_F_NEXT  1
 #define VIRTQ_DESC_F_WRITE 2

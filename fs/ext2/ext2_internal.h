@@ -36,9 +36,9 @@
 #define FS_EXT2_EXT2_INTERNAL_H
 
 #include "fs/ext2.h"
-#include "kernel/errno.h"
-#include "kernel/panic.h"
-#include "kernel/string.h"
+#include "kernel/abi/errno.h"
+#include "kernel/arch/panic.h"
+#include "kernel/lib/string.h"
 
 #define EXT2_MAGIC 0xEF53
 #define SUPERBLOCK_OFFSET 1024

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernel/kheap.h"
-#include "kernel/page_alloc.h"
+#include "kernel/mm/kheap.h"
+#include "kernel/mm/page_alloc.h"
 
 void panic(const char *fmt, ...)
 {

@@ -2,7 +2,7 @@
 """tests/bench/bench_mem.py — memory allocator throughput on the host.
 
 Builds tests/bench/bench_mem.c with the pure allocator sources
-(kernel/kheap.c, kernel/page_alloc.c) using gcc -O2 without sanitizers into
+(kernel/mm/kheap.c, kernel/mm/page_alloc.c) using gcc -O2 without sanitizers into
 build/bench/, twice: plain, and with KHEAP_DEBUG (free poisoning and
 write-after-free checks, as in debug kernels). Runs both and prints one
 markdown table: kmalloc/kfree vs glibc malloc/free on the same operation
@@ -15,7 +15,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "build", "bench")
-SRCS = ["tests/bench/bench_mem.c", "kernel/kheap.c", "kernel/page_alloc.c"]
+SRCS = ["tests/bench/bench_mem.c", "kernel/mm/kheap.c", "kernel/mm/page_alloc.c"]
 CC = os.environ.get("HOSTCC", "gcc")
 FLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-I."]
 

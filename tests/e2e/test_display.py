@@ -123,7 +123,7 @@ def test_scrolling_and_scrollback():
         wait_screen(m, lambda i, l: l == expected, font=FONT)
 
 
-FBTEST = (600, 200, 320, 160)  # kernel/monitor_display.c FBTEST_*
+FBTEST = (600, 200, 320, 160)  # kernel/debug/monitor_display.c FBTEST_*
 
 
 def fbtest_pixel(x, y):

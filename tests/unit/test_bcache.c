@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include "tests/unit/check.h"
 #include "fs/bcache.h"
-#include "kernel/errno.h"
+#include "kernel/abi/errno.h"
 
 #define BS 1024
 #define DISK_BLOCKS 4096

@@ -1,7 +1,7 @@
-/* tests/unit/test_cksum.c — kernel/cksum.c against the host's cksum(1). */
+/* tests/unit/test_cksum.c — kernel/lib/cksum.c against the host's cksum(1). */
 #define _POSIX_C_SOURCE 200809L
 #include "tests/unit/check.h"
-#include "kernel/cksum.h"
+#include "kernel/lib/cksum.h"
 
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
-/* tests/unit/test_cmdline.c — bootargs lookup (kernel/cmdline.c). */
+/* tests/unit/test_cmdline.c — bootargs lookup (kernel/lib/cmdline.c). */
 #include "tests/unit/check.h"
-#include "kernel/cmdline.h"
+#include "kernel/lib/cmdline.h"
 
 static const char *get(const char *line, const char *key)
 {

@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include "tests/unit/check.h"
 #include "fs/ext2.h"
-#include "kernel/errno.h"
+#include "kernel/abi/errno.h"
 
 static char tmpdir[64];
 static char last_log[4096];

@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_fdt.c — host tests for kernel/fdt.c.
+ * tests/unit/test_fdt.c — host tests for kernel/arch/fdt.c.
  *
  * Real data: build/tests/virt.dtb (-m 256M -smp 2) and
  * build/tests/virt-smp4.dtb (-m 1G -smp 4), dumped by QEMU; missing files are
@@ -8,7 +8,7 @@
  * header, rsvmap, struct, strings). Every blob handed to fdt_open lives in a
  * heap buffer of exactly `avail` bytes so ASan flags any read past it.
  */
-#include "kernel/fdt.h"
+#include "kernel/arch/fdt.h"
 #include "tests/unit/check.h"
 
 #include <stdarg.h>

@@ -1,9 +1,9 @@
 /*
- * tests/unit/test_fmt.c — the printf engine (kernel/fmt.c) against the host
+ * tests/unit/test_fmt.c — the printf engine (kernel/lib/fmt.c) against the host
  * C library's snprintf, which defines the expected output for every format.
  */
 #include "tests/unit/check.h"
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_kheap.c — the kernel heap core over a host page pool.
  *
- * The page provider is kernel/page_alloc.c managing a real aligned_alloc
+ * The page provider is kernel/mm/page_alloc.c managing a real aligned_alloc
  * buffer with an identity "direct map" (pa == va), which is how the kernel
  * will wire it too. panic() is a hook that longjmps back into the test.
  * KHEAP_DEBUG is on (HOST_TEST), so freed memory is poisoned and checked.
@@ -10,8 +10,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "kernel/kheap.h"
-#include "kernel/page_alloc.h"
+#include "kernel/mm/kheap.h"
+#include "kernel/mm/page_alloc.h"
 #include "tests/unit/check.h"
 
 /* ---- a heap over a page pool over host memory ---------------------------- */

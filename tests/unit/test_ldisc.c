@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_ldisc.c — kernel/ldisc.c: echo, editing, signals, EOF,
+ * tests/unit/test_ldisc.c — kernel/lib/ldisc.c: echo, editing, signals, EOF,
  * raw mode and bounded buffers. The output and signal callbacks record
  * into a buffer the tests compare.
  */
@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "check.h"
-#include "kernel/ldisc.h"
+#include "kernel/lib/ldisc.h"
 
 static char echoed[8192];
 static size_t echoed_len;

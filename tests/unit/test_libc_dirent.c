@@ -7,7 +7,7 @@
  * a read past the buffer (ASan would see that).
  *
  * The user libc is linked in renamed (test_libc_names.h). Records are read
- * through this mirror of kernel/abi.h's struct dirent (the host's
+ * through this mirror of kernel/abi/abi.h's struct dirent (the host's
  * <dirent.h> has its own).
  */
 #include "tests/unit/check.h"

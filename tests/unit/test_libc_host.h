@@ -99,7 +99,7 @@ int ulibc_snprintf(char *restrict buf, size_t size, const char *restrict fmt, ..
 void ulibc_perror(const char *s);
 
 typedef struct libc_dir ULIBC_DIR;
-struct dirent;      /* kernel/abi.h's; tests read records through their own copy */
+struct dirent;      /* kernel/abi/abi.h's; tests read records through their own copy */
 ULIBC_DIR *ulibc_opendir(const char *path);
 struct dirent *ulibc_readdir(ULIBC_DIR *d);
 int ulibc_closedir(ULIBC_DIR *d);

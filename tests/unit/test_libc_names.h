@@ -17,7 +17,7 @@
 /* Its format(printf, ...) attribute names the printf archetype, which the
  * macro below would turn into an unknown one: read it before the renames.
  * (The libc's own headers spell it __printf__.) */
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 
 /* <string.h>, <strings.h> */
 #define memcpy      ulibc_memcpy

@@ -5,7 +5,7 @@
  * stdout, unbuffered stderr, full buffering, fflush, bypass of large
  * writes), short and failing writes, reading lines and blocks with short
  * reads, ungetc, seeking, stdin flushing stdout, and printf formatting
- * (kernel/fmt.c) through the stream layer.
+ * (kernel/lib/fmt.c) through the stream layer.
  *
  * The user libc is linked in renamed (test_libc_names.h): ulibc_printf is
  * its printf, ulibc_stdout its stdout, and so on.

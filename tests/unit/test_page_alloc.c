@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "kernel/page_alloc.h"
+#include "kernel/mm/page_alloc.h"
 #include "tests/unit/check.h"
 
 /* ---- panic hook ---------------------------------------------------------- */

@@ -1,6 +1,6 @@
-/* tests/unit/test_ringbuf.c — kernel/ringbuf.c against a simple FIFO model. */
+/* tests/unit/test_ringbuf.c — kernel/lib/ringbuf.c against a simple FIFO model. */
 #include "tests/unit/check.h"
-#include "kernel/ringbuf.h"
+#include "kernel/lib/ringbuf.h"
 
 #include <stdlib.h>
 

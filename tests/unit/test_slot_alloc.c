@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "kernel/slot_alloc.h"
+#include "kernel/mm/slot_alloc.h"
 #include "tests/unit/check.h"
 
 TEST(lowest_free_first)

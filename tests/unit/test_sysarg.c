@@ -1,8 +1,8 @@
-/* tests/unit/test_sysarg.c — kernel/sysarg.c: integer arguments checked at
+/* tests/unit/test_sysarg.c — kernel/lib/sysarg.c: integer arguments checked at
  * full width (no truncation lets a wrong value through), time values
  * validated and saturated instead of wrapped. */
 #include "tests/unit/check.h"
-#include "kernel/sysarg.h"
+#include "kernel/lib/sysarg.h"
 
 TEST(int_range_is_checked_at_full_width)
 {

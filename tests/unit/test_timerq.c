@@ -1,7 +1,7 @@
-/* tests/unit/test_timerq.c — kernel/timerq.c against a brute-force model:
+/* tests/unit/test_timerq.c — kernel/lib/timerq.c against a brute-force model:
  * order, FIFO among equal deadlines, re-arming, cancel, pop by time. */
 #include "tests/unit/check.h"
-#include "kernel/timerq.h"
+#include "kernel/lib/timerq.h"
 
 #include <stdlib.h>
 

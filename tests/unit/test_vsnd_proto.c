@@ -1,9 +1,9 @@
 /*
- * tests/unit/test_vsnd_proto.c — audio/virtio_snd_proto.c against
+ * tests/unit/test_vsnd_proto.c — drivers/virtio/virtio_snd_proto.c against
  * hand-written bytes from the virtio 1.2 layouts (§5.14).
  */
 #include "tests/unit/check.h"
-#include "audio/virtio_snd_proto.h"
+#include "drivers/virtio/virtio_snd_proto.h"
 
 TEST(encode_pcm_info_query)
 {

@@ -6,45 +6,46 @@
 # under AddressSanitizer and UndefinedBehaviorSanitizer (HOST_TEST defined).
 
 UNIT_TESTS += fmt
-unit_fmt_SRCS := tests/unit/test_fmt.c kernel/fmt.c
+unit_fmt_SRCS := tests/unit/test_fmt.c kernel/lib/fmt.c
 
 UNIT_TESTS += cmdline
-unit_cmdline_SRCS := tests/unit/test_cmdline.c kernel/cmdline.c
+unit_cmdline_SRCS := tests/unit/test_cmdline.c kernel/lib/cmdline.c
 
 UNIT_TESTS += fdt
-unit_fdt_SRCS := tests/unit/test_fdt.c kernel/fdt.c
+unit_fdt_SRCS := tests/unit/test_fdt.c kernel/arch/fdt.c
 # test_fdt reads device trees that QEMU dumps (see Makefile: unit-data).
 
 UNIT_TESTS += ringbuf
-unit_ringbuf_SRCS := tests/unit/test_ringbuf.c kernel/ringbuf.c
+unit_ringbuf_SRCS := tests/unit/test_ringbuf.c kernel/lib/ringbuf.c
 
 UNIT_TESTS += sysarg
-unit_sysarg_SRCS := tests/unit/test_sysarg.c kernel/sysarg.c
+unit_sysarg_SRCS := tests/unit/test_sysarg.c kernel/lib/sysarg.c
 
 UNIT_TESTS += timerq
-unit_timerq_SRCS := tests/unit/test_timerq.c kernel/timerq.c
+unit_timerq_SRCS := tests/unit/test_timerq.c kernel/lib/timerq.c
 
 UNIT_TESTS += page_alloc
-unit_page_alloc_SRCS := tests/unit/test_page_alloc.c kernel/page_alloc.c
+unit_page_alloc_SRCS := tests/unit/test_page_alloc.c kernel/mm/page_alloc.c
 
 UNIT_TESTS += kheap
-unit_kheap_SRCS := tests/unit/test_kheap.c kernel/kheap.c kernel/page_alloc.c
+unit_kheap_SRCS := tests/unit/test_kheap.c kernel/mm/kheap.c kernel/mm/page_alloc.c
 
 UNIT_TESTS += slot_alloc
-unit_slot_alloc_SRCS := tests/unit/test_slot_alloc.c kernel/slot_alloc.c
+unit_slot_alloc_SRCS := tests/unit/test_slot_alloc.c kernel/mm/slot_alloc.c
 
 UNIT_TESTS += bav
 unit_bav_SRCS := tests/unit/test_bav.c user/player/bav.c tools/encode/bav_encode.c
 
-# Audio (audio/): PCM stream and clock, virtio-sound messages, WAV, tone.
+# Audio (audio/): PCM stream and clock, WAV, tone; and the virtio-sound
+# messages (drivers/virtio/virtio_snd_proto.c).
 UNIT_TESTS += pcm_stream
-unit_pcm_stream_SRCS := tests/unit/test_pcm_stream.c audio/pcm_stream.c kernel/ringbuf.c
+unit_pcm_stream_SRCS := tests/unit/test_pcm_stream.c audio/pcm_stream.c kernel/lib/ringbuf.c
 
 UNIT_TESTS += pcm_pacer
 unit_pcm_pacer_SRCS := tests/unit/test_pcm_pacer.c audio/pcm_pacer.c
 
 UNIT_TESTS += vsnd_proto
-unit_vsnd_proto_SRCS := tests/unit/test_vsnd_proto.c audio/virtio_snd_proto.c
+unit_vsnd_proto_SRCS := tests/unit/test_vsnd_proto.c drivers/virtio/virtio_snd_proto.c
 
 UNIT_TESTS += wav
 unit_wav_SRCS := tests/unit/test_wav.c audio/wav.c
@@ -61,9 +62,9 @@ unit_tone_SRCS := tests/unit/test_tone.c audio/tone.c
 unit_tone_LIBS := -lm
 
 UNIT_TESTS += cksum
-unit_cksum_SRCS := tests/unit/test_cksum.c kernel/cksum.c
+unit_cksum_SRCS := tests/unit/test_cksum.c kernel/lib/cksum.c
 
-# Graphics and terminal (gfx/, kernel/ldisc.c). The font tests use the
+# Graphics and terminal (gfx/, kernel/lib/ldisc.c). The font tests use the
 # generated built-in font and build/gen/font_large.psf (rules in gfx/gfx.mk).
 UNIT_TESTS += fb
 unit_fb_SRCS := tests/unit/test_fb.c gfx/fb.c
@@ -76,7 +77,7 @@ UNIT_TESTS += tty
 unit_tty_SRCS := tests/unit/test_tty.c gfx/tty.c gfx/psf2.c gfx/fb.c $(BUILD)/gen/font_default.c
 
 UNIT_TESTS += ldisc
-unit_ldisc_SRCS := tests/unit/test_ldisc.c kernel/ldisc.c
+unit_ldisc_SRCS := tests/unit/test_ldisc.c kernel/lib/ldisc.c
 
 UNIT_TESTS += keymap
 unit_keymap_SRCS := tests/unit/test_keymap.c gfx/keymap.c
@@ -93,7 +94,7 @@ unit_path_SRCS := tests/unit/test_path.c fs/path.c
 # test_libc_fakes.c, which stands in for read/write/lseek/open/close/
 # getdents/malloc.
 LIBC_HOST_MODULES := string ctype strtol qsort getopt errno stdio dirent
-# kernel/string.c is the libc's memcpy/strlen/...: tested here the same way.
+# kernel/lib/string.c is the libc's memcpy/strlen/...: tested here the same way.
 LIBC_HOST_OBJS := $(patsubst %,$(BUILD)/tests/unit/libc/%.o,$(LIBC_HOST_MODULES)) \
 	$(BUILD)/tests/unit/libc/kernel_string.o
 LIBC_HOST_LIB := $(BUILD)/tests/unit/libc/libulibc.a
@@ -105,7 +106,7 @@ $(BUILD)/tests/unit/libc/%.o: user/lib/%.c tests/unit/test_libc_names.h | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) $(LIBC_HOST_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/unit/libc/kernel_string.o: kernel/string.c tests/unit/test_libc_names.h | deps
+$(BUILD)/tests/unit/libc/kernel_string.o: kernel/lib/string.c tests/unit/test_libc_names.h | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) $(LIBC_HOST_CFLAGS) -c $< -o $@
 
@@ -115,7 +116,7 @@ $(LIBC_HOST_LIB): $(LIBC_HOST_OBJS)
 -include $(LIBC_HOST_OBJS:.o=.d)
 
 LIBC_HOST_TEST_SRCS := tests/unit/test_libc_fakes.c \
-	kernel/fmt.c $(LIBC_HOST_LIB)
+	kernel/lib/fmt.c $(LIBC_HOST_LIB)
 
 # 128-bit division for clang builds (user/lib/int128.c), included renamed.
 UNIT_TESTS += int128

@@ -2,7 +2,7 @@
  * user/lib/dirent.c — opendir/readdir/closedir over getdents().
  *
  * A DIR holds the directory's file descriptor and a buffer of records from
- * the last getdents() call (format in kernel/abi.h); readdir() hands out
+ * the last getdents() call (format in kernel/abi/abi.h); readdir() hands out
  * pointers into that buffer, walking it by d_reclen, and refills it when
  * it is used up. A record that claims to run past the filled part ends the
  * directory with EIO rather than reading beyond the buffer.

@@ -9,7 +9,7 @@
 #ifndef USER_LIB_LIBC_INTERNAL_H
 #define USER_LIB_LIBC_INTERNAL_H
 
-#include "kernel/syscall_numbers.h"
+#include "kernel/abi/syscall_numbers.h"
 
 long __syscall6(long nr, long a, long b, long c, long d, long e, long f);
 

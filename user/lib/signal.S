@@ -4,7 +4,7 @@
  * SYS_sigreturn restores everything the signal interrupted and does not
  * come back here.
  */
-#include "kernel/syscall_numbers.h"
+#include "kernel/abi/syscall_numbers.h"
 
     .text
     .globl __sigreturn_stub

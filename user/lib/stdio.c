@@ -8,7 +8,7 @@
  * are retried until everything is out or write() fails; on failure the
  * error indicator is set and the unwritten bytes stay in the buffer.
  * Unbuffered streams (_IONBF) use a one-byte buffer for input and write
- * straight through. printf-style output goes through kernel/fmt.c in
+ * straight through. printf-style output goes through kernel/lib/fmt.c in
  * chunks of PRINTF_CHUNK bytes, so even stderr gets a few write()s per
  * message rather than one per character.
  *
@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernel/fmt.h"
+#include "kernel/lib/fmt.h"
 #include "user/lib/libc_internal.h"
 
 #define STATE_EOF  1u
@@ -475,7 +475,7 @@ int feof(FILE *f) { return (f->state & STATE_EOF) != 0; }
 int ferror(FILE *f) { return (f->state & STATE_ERR) != 0; }
 void clearerr(FILE *f) { f->state = 0; }
 
-/* ---- formatted output (kernel/fmt.c) -------------------------------------- */
+/* ---- formatted output (kernel/lib/fmt.c) -------------------------------------- */
 
 #define PRINTF_CHUNK 128
 

@@ -1,6 +1,6 @@
 /*
  * user/lib/string.c — <string.h> and <strings.h> for user programs, beyond
- * the core functions shared with the kernel (kernel/string.c: memcpy,
+ * the core functions shared with the kernel (kernel/lib/string.c: memcpy,
  * memmove, memset, memcmp, strlen, strnlen, strcmp, strncmp, strchr).
  *
  * Plain byte loops (no reading past the end of a string to find its NUL).

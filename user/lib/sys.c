@@ -1,5 +1,5 @@
 /*
- * user/lib/sys.c — one C wrapper per system call (kernel/syscall_numbers.h,
+ * user/lib/sys.c — one C wrapper per system call (kernel/abi/syscall_numbers.h,
  * docs/syscalls.md): pass the arguments through __syscall6 and turn a
  * -errno result into -1 with errno set (syscall_result). Nothing else lives
  * here; conveniences built on these are in unistd.c.

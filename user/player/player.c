@@ -48,7 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 #include "user/player/bav.h"
 
 #define NSLOTS 3

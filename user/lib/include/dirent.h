@@ -1,14 +1,14 @@
 /*
  * <dirent.h> — reading directories: opendir/readdir/closedir over the
  * getdents() system call (user/lib/dirent.c). struct dirent is the kernel's
- * record (kernel/abi.h): d_ino, d_reclen, d_type, d_name. The entry readdir()
+ * record (kernel/abi/abi.h): d_ino, d_reclen, d_type, d_name. The entry readdir()
  * returns stays valid until the next readdir()/closedir() on that stream.
  */
 #ifndef _DIRENT_H
 #define _DIRENT_H
 
 #include <stddef.h>
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 typedef struct libc_dir DIR;    /* opaque */
 

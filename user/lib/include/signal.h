@@ -1,6 +1,6 @@
 /*
  * <signal.h> — signals (docs/signals.md): numbers and struct sigaction
- * come from kernel/abi.h (Linux's values).
+ * come from kernel/abi/abi.h (Linux's values).
  *
  * struct sigaction's sa_handler is a plain uint64_t in the ABI: assign a
  * function with a cast, (uintptr_t)handler, or use SIG_DFL/SIG_IGN's
@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 typedef uint64_t sigset_t;      /* bit (sig - 1) */
 typedef void (*sighandler_t)(int);

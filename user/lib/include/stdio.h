@@ -5,7 +5,7 @@
  * anyway) and reading from it first flushes stdout, so prompts appear;
  * stdout is line-buffered; stderr is unbuffered; fopen()ed streams are fully
  * buffered (BUFSIZ). exit() flushes every stream. The printf family is
- * kernel/fmt.c (see kernel/fmt.h for the conversions: no floating point).
+ * kernel/lib/fmt.c (see kernel/lib/fmt.h for the conversions: no floating point).
  */
 #ifndef _STDIO_H
 #define _STDIO_H
@@ -13,7 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "kernel/abi.h"         /* SEEK_SET, SEEK_CUR, SEEK_END */
+#include "kernel/abi/abi.h"         /* SEEK_SET, SEEK_CUR, SEEK_END */
 
 #define EOF     (-1)
 #define BUFSIZ  4096

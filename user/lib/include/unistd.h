@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "kernel/abi.h"         /* SEEK_SET, SEEK_CUR, SEEK_END */
+#include "kernel/abi/abi.h"         /* SEEK_SET, SEEK_CUR, SEEK_END */
 
 #define STDIN_FILENO  0
 #define STDOUT_FILENO 1

@@ -1,11 +1,11 @@
 /*
- * <sys/mman.h> — mmap/munmap; PROT_ and MAP_ flags from kernel/abi.h.
+ * <sys/mman.h> — mmap/munmap; PROT_ and MAP_ flags from kernel/abi/abi.h.
  */
 #ifndef _SYS_MMAN_H
 #define _SYS_MMAN_H
 
 #include <sys/types.h>
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 #define MAP_FAILED ((void *)-1)
 

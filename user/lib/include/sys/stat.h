@@ -1,11 +1,11 @@
 /*
- * <sys/stat.h> — struct stat and the S_IF* mode bits (kernel/abi.h).
+ * <sys/stat.h> — struct stat and the S_IF* mode bits (kernel/abi/abi.h).
  */
 #ifndef _SYS_STAT_H
 #define _SYS_STAT_H
 
 #include <sys/types.h>
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 int stat(const char *restrict path, struct stat *restrict st);
 int fstat(int fd, struct stat *st);

@@ -1,6 +1,6 @@
 /*
  * <sys/types.h> — the POSIX integer types of the system call interface.
- * Widths match the ABI (kernel/abi.h, docs/syscalls.md): 64-bit offsets and
+ * Widths match the ABI (kernel/abi/abi.h, docs/syscalls.md): 64-bit offsets and
  * sizes, 32-bit ids and modes.
  */
 #ifndef _SYS_TYPES_H

@@ -1,12 +1,12 @@
 /*
  * <sys/wait.h> — waiting for children; the status macros (WIFEXITED, ...)
- * decode the kernel's encoding from kernel/abi.h.
+ * decode the kernel's encoding from kernel/abi/abi.h.
  */
 #ifndef _SYS_WAIT_H
 #define _SYS_WAIT_H
 
 #include <sys/types.h>
-#include "kernel/abi.h"
+#include "kernel/abi/abi.h"
 
 pid_t wait(int *status);
 pid_t waitpid(pid_t pid, int *status, int options);

@@ -1,0 +1,22 @@
+/*
+ * kernel/sched/completion.c — see completion.h: a flag plus sleep/wakeup on the
+ * completion's address (kernel/hooks/sched.h).
+ */
+#include "kernel/sched/completion.h"
+
+#include "kernel/arch/riscv.h"
+#include "kernel/hooks/sched.h"
+
+void completion_signal(struct completion *c)
+{
+    c->done = true;
+    sched_wakeup(c);
+}
+
+void completion_wait(struct completion *c)
+{
+    uint64_t flags = irq_save();
+    while (!c->done)
+        sched_sleep(c);
+    irq_restore(flags);
+}
