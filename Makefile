@@ -122,6 +122,14 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 -include $(UNIT_BINS:=.d)
 
+# The kernel's sources moved into folders (kernel/fmt.c -> kernel/lib/fmt.c).
+# The dependency files of a build/ made before name the old paths, and -MP
+# only covers headers, not the .c compiled: tell make a missing kernel source
+# is nothing to build, so the target is rebuilt from its current sources
+# instead of stopping with "No rule to make target".
+kernel/%.c: ;
+kernel/%.S: ;
+
 # Device trees dumped from QEMU for the FDT unit tests: the machine run.py
 # starts, and a bigger one (more memory, 4 harts) to vary the layout.
 UNIT_DATA := $(BUILD)/tests/virt.dtb $(BUILD)/tests/virt-smp4.dtb
