@@ -60,15 +60,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/abi/syscall_numbers.h"
 #include "kernel/lib/splitmix64.h"
-
-long __syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
 #define BATCH_CALLS 400         /* calls per worker */
 #define WORKER_STALL_MS 2000    /* a worker silent this long is killed */

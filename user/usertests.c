@@ -34,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -42,11 +43,6 @@
 #include <unistd.h>
 
 #include "kernel/lib/cksum.h"
-#include "kernel/abi/syscall_numbers.h"
-
-/* The libc's raw system call entry (user/lib/syscall.S): the result is the
- * kernel's, -errno on failure. */
-long __syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
 #define TEST_PASSED 77          /* a test child's exit status on success */
 

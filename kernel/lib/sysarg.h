@@ -2,11 +2,11 @@
  * kernel/lib/sysarg.h — checked conversions of system-call arguments (pure,
  * host-testable; docs/syscalls.md "Arguments").
  *
- * A handler gets six raw 64-bit registers. Every argument is checked at
- * its full width BEFORE it is narrowed or used: a C cast such as (int)reg
- * would silently drop the high bits, so 0x100000001 would name pid 1 and
- * 0x100000003 would pass a signal-number check and then index an array
- * with the whole value. The rules:
+ * A handler gets its argument registers raw, 64 bits each. Every argument
+ * is checked at its full width BEFORE it is narrowed or used: a C cast
+ * such as (int)reg would silently drop the high bits, so 0x100000001 would
+ * name pid 1 and 0x100000003 would pass a signal-number check and then
+ * index an array with the whole value. The rules:
  *   int arguments   the register holds the int sign-extended (the RISC-V
  *                   ABI for an int, and what the C library passes); any
  *                   other bit pattern is out of range;

@@ -207,10 +207,8 @@ void signal_exec(struct proc *p)
 
 /* ---- system calls ---------------------------------------------------------- */
 
-long sys_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t a3, uint64_t a4,
-                   uint64_t a5)
+long sys_sigaction(uint64_t sig, uint64_t uact, uint64_t uold)
 {
-    (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     int signo;
     if (sysarg_signal(sig, &signo) < 0 || !valid_signal(signo))
@@ -233,10 +231,8 @@ long sys_sigaction(uint64_t sig, uint64_t uact, uint64_t uold, uint64_t a3, uint
     return 0;
 }
 
-long sys_sigprocmask(uint64_t how, uint64_t uset, uint64_t uold, uint64_t a3, uint64_t a4,
-                     uint64_t a5)
+long sys_sigprocmask(uint64_t how, uint64_t uset, uint64_t uold)
 {
-    (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     uint64_t set = 0, old = p->sig_blocked;
     if (uset && copy_from_user(&set, uset, sizeof set) < 0)
@@ -258,9 +254,8 @@ long sys_sigprocmask(uint64_t how, uint64_t uset, uint64_t uold, uint64_t a3, ui
     return 0;
 }
 
-long sys_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_sigreturn(void)
 {
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     struct trap_frame *tf = p->tf;
     struct signal_frame frame;
@@ -334,10 +329,8 @@ static void itimer_set(struct proc *p, uint64_t value_ns, uint64_t interval_ns)
         timer_cancel(&p->alarm_timer);
 }
 
-long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3, uint64_t a4,
-                   uint64_t a5)
+long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold)
 {
-    (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     if (which != ITIMER_REAL)
         return -EINVAL;
@@ -355,19 +348,16 @@ long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3, ui
     return 0;
 }
 
-long sys_getitimer(uint64_t which, uint64_t ucur, uint64_t a2, uint64_t a3, uint64_t a4,
-                   uint64_t a5)
+long sys_getitimer(uint64_t which, uint64_t ucur)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     if (which != ITIMER_REAL)
         return -EINVAL;
     struct itimerval v = itimer_get(proc_current());
     return copy_to_user(ucur, &v, sizeof v);
 }
 
-long sys_alarm(uint64_t seconds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_alarm(uint64_t seconds)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     uint32_t secs;
     if (sysarg_u32(seconds, &secs) < 0)

@@ -49,9 +49,8 @@ struct file *sysarg_file(uint64_t fd)
     return sysarg_fd(fd, &n) ? NULL : fd_get(&proc_current()->files, n);
 }
 
-long sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_open(uint64_t upath, uint64_t flags, uint64_t mode)
 {
-    (void)a3, (void)a4, (void)a5;
     int oflags;
     uint32_t perm;
     if (sysarg_int(flags, SYSARG_INT_MIN, SYSARG_INT_MAX, -EINVAL, &oflags) ||
@@ -72,17 +71,15 @@ long sys_open(uint64_t upath, uint64_t flags, uint64_t mode, uint64_t a3, uint64
     return fd;
 }
 
-long sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_close(uint64_t fd)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     int n;
     long err = sysarg_fd(fd, &n);
     return err ? err : fd_close(&proc_current()->files, n);
 }
 
-long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n)
 {
-    (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
@@ -118,9 +115,8 @@ long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, 
     return total;
 }
 
-long sys_write(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_write(uint64_t fd, uint64_t ubuf, uint64_t n)
 {
-    (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
@@ -151,9 +147,8 @@ long sys_write(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4,
     return total;
 }
 
-long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence)
 {
-    (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     int how;
     if (!f)
@@ -163,9 +158,8 @@ long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t
     return vfs_lseek(f, (int64_t)off, how);
 }
 
-long sys_fstat(uint64_t fd, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_fstat(uint64_t fd, uint64_t ust)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
@@ -215,50 +209,43 @@ static long op_chdir(const char *path, uint64_t arg)
     return 0;
 }
 
-long sys_stat(uint64_t upath, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_stat(uint64_t upath, uint64_t ust)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     return with_path(upath, op_stat, ust);
 }
 
-long sys_mkdir(uint64_t upath, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_mkdir(uint64_t upath, uint64_t mode)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     uint32_t perm;
     if (sysarg_u32(mode, &perm))
         return -EINVAL;
     return with_path(upath, op_mkdir, perm);
 }
 
-long sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_unlink(uint64_t upath)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return with_path(upath, op_unlink, 0);
 }
 
-long sys_rmdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_rmdir(uint64_t upath)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return with_path(upath, op_rmdir, 0);
 }
 
-long sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_truncate(uint64_t upath, uint64_t len)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     if ((int64_t)len < 0)
         return -EINVAL; /* off_t is signed: POSIX */
     return with_path(upath, op_truncate, len);
 }
 
-long sys_chdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_chdir(uint64_t upath)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return with_path(upath, op_chdir, 0);
 }
 
-long sys_rename(uint64_t ufrom, uint64_t uto, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_rename(uint64_t ufrom, uint64_t uto)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     char *from, *to;
     long err = user_path(ufrom, &from);
     if (err)
@@ -272,9 +259,8 @@ long sys_rename(uint64_t ufrom, uint64_t uto, uint64_t a2, uint64_t a3, uint64_t
     return err;
 }
 
-long sys_getdents(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_getdents(uint64_t fd, uint64_t ubuf, uint64_t n)
 {
-    (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
@@ -289,9 +275,8 @@ long sys_getdents(uint64_t fd, uint64_t ubuf, uint64_t n, uint64_t a3, uint64_t 
     return got;
 }
 
-long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_getcwd(uint64_t ubuf, uint64_t size)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     /* A path longer than GETCWD_MAX is ENAMETOOLONG, as Linux says for
      * one longer than a page: no buffer the caller could give would do. */
     size_t room = size < GETCWD_MAX ? size : GETCWD_MAX;
@@ -309,17 +294,15 @@ long sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t
     return len;
 }
 
-long sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_dup(uint64_t fd)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     int n;
     long err = sysarg_fd(fd, &n);
     return err ? err : fd_dup(&proc_current()->files, n);
 }
 
-long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_dup2(uint64_t oldfd, uint64_t newfd)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     int from, to;
     long err = sysarg_fd(oldfd, &from);
     if (!err)
@@ -327,9 +310,8 @@ long sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t
     return err ? err : fd_dup2(&proc_current()->files, from, to);
 }
 
-long sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_pipe(uint64_t ufds)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct fdtable *t = &proc_current()->files;
     struct file *r, *w;
     long err = pipe_create(&r, &w);
@@ -354,16 +336,14 @@ long sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
     return 0;
 }
 
-long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
 {
-    (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     return f ? vfs_ioctl(f, (unsigned long)cmd, arg) : -EBADF;
 }
 
-long sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_ftruncate(uint64_t fd, uint64_t len)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
@@ -371,18 +351,16 @@ long sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t
 }
 
 /* Everything dirty to the disk, in crash-safe order, then a device flush. */
-long sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_sync(void)
 {
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return vfs_sync();
 }
 
 /* The file's data and metadata on the disk: the whole cache is synced (one
  * ordered pass is cheaper than tracking which blocks are the file's).
  * Pipes and devices have nothing to sync: -EINVAL, as on Linux. */
-long sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_fsync(uint64_t fd)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;

@@ -23,15 +23,13 @@
 #define EXEC_MAX_ARGS 64
 #define EXEC_STRINGS 16384
 
-long sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_exit(uint64_t status)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     proc_exit(W_EXITCODE((int)(status & 0xff), 0)); /* POSIX: status & 0377 */
 }
 
-long sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_fork(void)
 {
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return proc_fork();
 }
 
@@ -95,22 +93,19 @@ static long with_exec_args(uint64_t path, uint64_t argv, uint64_t envp,
     return err;
 }
 
-long sys_execve(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_execve(uint64_t path, uint64_t argv, uint64_t envp)
 {
-    (void)a3, (void)a4, (void)a5;
     return with_exec_args(path, argv, envp, proc_exec);
 }
 
-long sys_spawn(uint64_t path, uint64_t argv, uint64_t envp, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_spawn(uint64_t path, uint64_t argv, uint64_t envp)
 {
-    (void)a3, (void)a4, (void)a5;
     return with_exec_args(path, argv, envp, proc_spawn);
 }
 
-long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage, uint64_t a4,
-               uint64_t a5)
+long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage)
 {
-    (void)rusage, (void)a4, (void)a5;
+    (void)rusage; /* reserved: no resource usage is kept, nothing is stored */
     if (options & ~(uint64_t)(WNOHANG | WUNTRACED))
         return -EINVAL;
     int id;
@@ -118,22 +113,19 @@ long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage,
     return err ? err : proc_wait(id, status, (int)options);
 }
 
-long sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_getpid(void)
 {
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return proc_current()->pid;
 }
 
-long sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_getppid(void)
 {
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     return p->parent ? p->parent->pid : 0;
 }
 
-long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_kill(uint64_t pid, uint64_t sig)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     int id, signo;
     long err = sysarg_signal(sig, &signo);
     if (!err)
@@ -145,9 +137,8 @@ long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4,
     return proc_kill(id, signo);
 }
 
-long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_brk(uint64_t addr)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     if (addr == 0 || addr < p->heap_start || addr > USER_MMAP_BASE)
         return (long)p->brk;
@@ -207,9 +198,8 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
     return (long)va;
 }
 
-long sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_munmap(uint64_t addr, uint64_t len)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     struct proc *p = proc_current();
     if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr + len < addr || addr + len > USER_TOP)
         return -EINVAL;
@@ -217,10 +207,8 @@ long sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t 
     return 0;
 }
 
-long sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint64_t a4,
-                   uint64_t a5)
+long sys_nanosleep(uint64_t ureq, uint64_t urem)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     struct timespec req;
     uint64_t ns;
     if (copy_from_user(&req, ureq, sizeof req) < 0)
@@ -239,10 +227,8 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem, uint64_t a2, uint64_t a3, uint6
     return result;
 }
 
-long sys_clock_gettime(uint64_t clock, uint64_t uts, uint64_t a2, uint64_t a3, uint64_t a4,
-                       uint64_t a5)
+long sys_clock_gettime(uint64_t clock, uint64_t uts)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     uint64_t ns;
     if (clock == CLOCK_MONOTONIC)
         ns = uptime_ns();
@@ -254,9 +240,8 @@ long sys_clock_gettime(uint64_t clock, uint64_t uts, uint64_t a2, uint64_t a3, u
     return copy_to_user(uts, &ts, sizeof ts);
 }
 
-long sys_uname(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_uname(uint64_t ubuf)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     struct utsname u;
     memset(&u, 0, sizeof u);
     strlcpy(u.sysname, "badapple-os", sizeof u.sysname);
@@ -267,17 +252,15 @@ long sys_uname(uint64_t ubuf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
     return copy_to_user(ubuf, &u, sizeof u);
 }
 
-long sys_reboot(uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_reboot(uint64_t cmd, uint64_t arg)
 {
-    (void)a2, (void)a3, (void)a4, (void)a5;
     if (cmd == REBOOT_CMD_POWER_OFF || cmd == REBOOT_CMD_HALT) /* full width */
         power_off((int)(arg & 0xff));
     return -EINVAL;
 }
 
-long sys_sched_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_sched_yield(void)
 {
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     proc_yield();
     return 0;
 }

@@ -1,11 +1,16 @@
 /*
- * kernel/syscall/syscall.h — the system-call dispatcher and the handlers in
- * its one table (numbers: kernel/abi/syscall_numbers.h; meaning:
- * docs/syscalls.md). The handlers live with what they act on, in
- * kernel/proc/ (sys_proc.c, sys_file.c, signal.c), a layer above this one,
- * and include this header. A handler takes the six argument registers and
- * returns the result or -errno; pointer arguments are user addresses,
- * checked and copied through kernel/mm/uaccess.h.
+ * kernel/syscall/syscall.h — the system-call dispatcher and the prototype of
+ * every handler, both made from the one list kernel/abi/syscalls.def
+ * (numbers: kernel/abi/syscall_numbers.h; meaning: docs/syscalls.md).
+ *
+ * The handler of call NAME is `long sys_NAME(uint64_t, ...)` with exactly
+ * the list's nargs parameters: the argument registers a0.. it reads, raw,
+ * at full width. It checks each with kernel/lib/sysarg.h before narrowing
+ * it; pointer arguments are user addresses, checked and copied through
+ * kernel/mm/uaccess.h. It returns the result or -errno. The handlers live
+ * with what they act on, in kernel/proc/ (sys_proc.c, sys_file.c,
+ * signal.c), a layer above this one, and include this header, so the
+ * compiler holds each definition to the list's arity.
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
@@ -14,9 +19,8 @@
 
 #include "kernel/arch/trap.h"
 
-typedef long (*syscall_fn)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                           uint64_t a5);
-
+/* Run the call a7 names with its arguments from a0..; -ENOSYS for a number
+ * not in the list. */
 long syscall_dispatch(struct trap_frame *tf);
 
 /* The caller's open file that a descriptor register names, checked at full
@@ -25,52 +29,16 @@ long syscall_dispatch(struct trap_frame *tf);
 struct file;
 struct file *sysarg_file(uint64_t reg);
 
-/* Handlers: kernel/proc/sys_proc.c, kernel/proc/sys_file.c. */
-long sys_exit(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_fork(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_execve(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_spawn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_wait4(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_getpid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_getppid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_kill(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_brk(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_mmap(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_munmap(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_nanosleep(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_clock_gettime(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_uname(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_reboot(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_sched_yield(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-/* kernel/proc/signal.c */
-long sys_sigaction(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_sigprocmask(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_sigreturn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_alarm(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_setitimer(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_getitimer(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-
-long sys_open(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_close(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_read(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_write(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_lseek(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_fstat(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_stat(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_mkdir(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_unlink(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_rmdir(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_rename(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_getdents(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_chdir(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_getcwd(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_dup(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_dup2(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_pipe(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_ioctl(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_ftruncate(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_truncate(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_sync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-long sys_fsync(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+/* The handlers, one per line of the list. */
+#define SYSCALL_PARAMS_0 void
+#define SYSCALL_PARAMS_1 uint64_t
+#define SYSCALL_PARAMS_2 uint64_t, uint64_t
+#define SYSCALL_PARAMS_3 uint64_t, uint64_t, uint64_t
+#define SYSCALL_PARAMS_4 uint64_t, uint64_t, uint64_t, uint64_t
+#define SYSCALL_PARAMS_5 uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
+#define SYSCALL_PARAMS_6 uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
+#define SYSCALL(nr, name, nargs, signature) long sys_##name(SYSCALL_PARAMS_##nargs);
+#include "kernel/abi/syscalls.def"
+#undef SYSCALL
 
 #endif

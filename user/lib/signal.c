@@ -17,7 +17,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
         copy.sa_restorer = (uint64_t)(uintptr_t)__sigreturn_stub;
         act = &copy;
     }
-    return (int)syscall_result(SYSCALL3(SYS_sigaction, sig, act, old));
+    return (int)syscall_result(__sys_sigaction(sig, (long)act, (long)old));
 }
 
 sighandler_t signal(int sig, sighandler_t handler)
@@ -31,17 +31,17 @@ sighandler_t signal(int sig, sighandler_t handler)
 
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
-    return (int)syscall_result(SYSCALL3(SYS_sigprocmask, how, set, old));
+    return (int)syscall_result(__sys_sigprocmask(how, (long)set, (long)old));
 }
 
 int setitimer(int which, const struct itimerval *value, struct itimerval *old)
 {
-    return (int)syscall_result(SYSCALL3(SYS_setitimer, which, value, old));
+    return (int)syscall_result(__sys_setitimer(which, (long)value, (long)old));
 }
 
 int getitimer(int which, struct itimerval *value)
 {
-    return (int)syscall_result(SYSCALL2(SYS_getitimer, which, value));
+    return (int)syscall_result(__sys_getitimer(which, (long)value));
 }
 
 static int bad_signal(int sig)

@@ -1,8 +1,10 @@
 /*
- * user/lib/sys.c — one C wrapper per system call (kernel/abi/syscall_numbers.h,
- * docs/syscalls.md): pass the arguments through __syscall6 and turn a
- * -errno result into -1 with errno set (syscall_result). Nothing else lives
- * here; conveniences built on these are in unistd.c.
+ * user/lib/sys.c — the POSIX function of each system call (docs/syscalls.md):
+ * call its raw stub __sys_NAME (<sys/syscall.h>, made from the list
+ * kernel/abi/syscalls.def; pointers pass cast to long) and turn a -errno
+ * result into -1 with errno set (syscall_result). Nothing else lives here;
+ * conveniences built on these are in unistd.c, the signal calls' in
+ * signal.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,41 +35,41 @@ long syscall_result(long raw)
 
 __attribute__((noreturn)) void _exit(int status)
 {
-    SYSCALL1(SYS_exit, status);
+    __sys_exit(status);
     for (;;)
         ;       /* the kernel does not return from exit */
 }
 
-pid_t fork(void) { return (pid_t)syscall_result(SYSCALL0(SYS_fork)); }
+pid_t fork(void) { return (pid_t)syscall_result(__sys_fork()); }
 
 int execve(const char *path, char *const argv[], char *const envp[])
 {
-    return (int)syscall_result(SYSCALL3(SYS_execve, path, argv, envp));
+    return (int)syscall_result(__sys_execve((long)path, (long)argv, (long)envp));
 }
 
 pid_t spawn(const char *path, char *const argv[], char *const envp[])
 {
-    return (pid_t)syscall_result(SYSCALL3(SYS_spawn, path, argv, envp));
+    return (pid_t)syscall_result(__sys_spawn((long)path, (long)argv, (long)envp));
 }
 
 pid_t wait4(pid_t pid, int *status, int options, void *rusage)
 {
-    return (pid_t)syscall_result(SYSCALL4(SYS_wait4, pid, status, options, rusage));
+    return (pid_t)syscall_result(__sys_wait4(pid, (long)status, options, (long)rusage));
 }
 
-pid_t getpid(void) { return (pid_t)syscall_result(SYSCALL0(SYS_getpid)); }
-pid_t getppid(void) { return (pid_t)syscall_result(SYSCALL0(SYS_getppid)); }
+pid_t getpid(void) { return (pid_t)syscall_result(__sys_getpid()); }
+pid_t getppid(void) { return (pid_t)syscall_result(__sys_getppid()); }
 
 int kill(pid_t pid, int sig)
 {
-    return (int)syscall_result(SYSCALL2(SYS_kill, pid, sig));
+    return (int)syscall_result(__sys_kill(pid, sig));
 }
 
 /* The kernel's brk returns the break after the call (unchanged on failure),
  * so success is "it moved where we asked". */
 int brk(void *addr)
 {
-    long now = SYSCALL1(SYS_brk, addr);
+    long now = __sys_brk((long)addr);
     if (now != (long)(uintptr_t)addr) {
         errno = ENOMEM;
         return -1;
@@ -77,12 +79,12 @@ int brk(void *addr)
 
 void *sbrk(intptr_t increment)
 {
-    uintptr_t old = (uintptr_t)SYSCALL1(SYS_brk, 0);
+    uintptr_t old = (uintptr_t)__sys_brk(0);
     if (increment == 0)
         return (void *)old;
     uintptr_t want = old + (uintptr_t)increment;
     if ((increment > 0 && want < old) || (increment < 0 && want > old)
-        || (uintptr_t)SYSCALL1(SYS_brk, want) != want) {
+        || (uintptr_t)__sys_brk(want) != want) {
         errno = ENOMEM;
         return (void *)-1;
     }
@@ -91,13 +93,13 @@ void *sbrk(intptr_t increment)
 
 void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
-    long r = syscall_result(SYSCALL6(SYS_mmap, addr, length, prot, flags, fd, offset));
+    long r = syscall_result(__sys_mmap((long)addr, length, prot, flags, fd, offset));
     return r == -1 ? MAP_FAILED : (void *)r;
 }
 
 int munmap(void *addr, size_t length)
 {
-    return (int)syscall_result(SYSCALL2(SYS_munmap, addr, length));
+    return (int)syscall_result(__sys_munmap((long)addr, length));
 }
 
 int open(const char *path, int flags, ...)
@@ -109,55 +111,55 @@ int open(const char *path, int flags, ...)
         mode = va_arg(ap, mode_t);
         va_end(ap);
     }
-    return (int)syscall_result(SYSCALL3(SYS_open, path, flags, mode));
+    return (int)syscall_result(__sys_open((long)path, flags, mode));
 }
 
-int close(int fd) { return (int)syscall_result(SYSCALL1(SYS_close, fd)); }
+int close(int fd) { return (int)syscall_result(__sys_close(fd)); }
 
 ssize_t read(int fd, void *buf, size_t n)
 {
-    return syscall_result(SYSCALL3(SYS_read, fd, buf, n));
+    return syscall_result(__sys_read(fd, (long)buf, n));
 }
 
 ssize_t write(int fd, const void *buf, size_t n)
 {
-    return syscall_result(SYSCALL3(SYS_write, fd, buf, n));
+    return syscall_result(__sys_write(fd, (long)buf, n));
 }
 
 off_t lseek(int fd, off_t offset, int whence)
 {
-    return syscall_result(SYSCALL3(SYS_lseek, fd, offset, whence));
+    return syscall_result(__sys_lseek(fd, offset, whence));
 }
 
 int fstat(int fd, struct stat *st)
 {
-    return (int)syscall_result(SYSCALL2(SYS_fstat, fd, st));
+    return (int)syscall_result(__sys_fstat(fd, (long)st));
 }
 
 int stat(const char *restrict path, struct stat *restrict st)
 {
-    return (int)syscall_result(SYSCALL2(SYS_stat, path, st));
+    return (int)syscall_result(__sys_stat((long)path, (long)st));
 }
 
 int mkdir(const char *path, mode_t mode)
 {
-    return (int)syscall_result(SYSCALL2(SYS_mkdir, path, mode));
+    return (int)syscall_result(__sys_mkdir((long)path, mode));
 }
 
-int unlink(const char *path) { return (int)syscall_result(SYSCALL1(SYS_unlink, path)); }
-int rmdir(const char *path) { return (int)syscall_result(SYSCALL1(SYS_rmdir, path)); }
+int unlink(const char *path) { return (int)syscall_result(__sys_unlink((long)path)); }
+int rmdir(const char *path) { return (int)syscall_result(__sys_rmdir((long)path)); }
 
 int rename(const char *from, const char *to)
 {
-    return (int)syscall_result(SYSCALL2(SYS_rename, from, to));
+    return (int)syscall_result(__sys_rename((long)from, (long)to));
 }
 
 long getdents(int fd, void *buf, size_t size)
 {
-    return syscall_result(SYSCALL3(SYS_getdents, fd, buf, size));
+    return syscall_result(__sys_getdents(fd, (long)buf, size));
 }
 
-int chdir(const char *path) { return (int)syscall_result(SYSCALL1(SYS_chdir, path)); }
+int chdir(const char *path) { return (int)syscall_result(__sys_chdir((long)path)); }
 
 /* The kernel returns the length including the NUL; C wants the buffer. */
 /* getcwd(NULL, 0), as in glibc and musl: a malloc'd buffer of whatever
@@ -165,11 +167,11 @@ int chdir(const char *path) { return (int)syscall_result(SYSCALL1(SYS_chdir, pat
 char *getcwd(char *buf, size_t size)
 {
     if (buf || size)
-        return syscall_result(SYSCALL2(SYS_getcwd, buf, size)) < 0 ? NULL : buf;
+        return syscall_result(__sys_getcwd((long)buf, size)) < 0 ? NULL : buf;
     for (size = 256;; size *= 2) {
         if (!(buf = malloc(size)))
             return NULL;
-        if (syscall_result(SYSCALL2(SYS_getcwd, buf, size)) >= 0)
+        if (syscall_result(__sys_getcwd((long)buf, size)) >= 0)
             return buf;
         free(buf);
         if (errno != ERANGE)
@@ -177,9 +179,9 @@ char *getcwd(char *buf, size_t size)
     }
 }
 
-int dup(int fd) { return (int)syscall_result(SYSCALL1(SYS_dup, fd)); }
-int dup2(int fd, int to) { return (int)syscall_result(SYSCALL2(SYS_dup2, fd, to)); }
-int pipe(int fds[2]) { return (int)syscall_result(SYSCALL1(SYS_pipe, fds)); }
+int dup(int fd) { return (int)syscall_result(__sys_dup(fd)); }
+int dup2(int fd, int to) { return (int)syscall_result(__sys_dup2(fd, to)); }
+int pipe(int fds[2]) { return (int)syscall_result(__sys_pipe((long)fds)); }
 
 /* Every request takes at most one argument: an integer or a pointer. */
 int ioctl(int fd, unsigned long request, ...)
@@ -188,50 +190,50 @@ int ioctl(int fd, unsigned long request, ...)
     va_start(ap, request);
     void *arg = va_arg(ap, void *);
     va_end(ap);
-    return (int)syscall_result(SYSCALL3(SYS_ioctl, fd, request, arg));
+    return (int)syscall_result(__sys_ioctl(fd, request, (long)arg));
 }
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-    return (int)syscall_result(SYSCALL2(SYS_nanosleep, req, rem));
+    return (int)syscall_result(__sys_nanosleep((long)req, (long)rem));
 }
 
 int clock_gettime(clockid_t clock, struct timespec *ts)
 {
-    return (int)syscall_result(SYSCALL2(SYS_clock_gettime, clock, ts));
+    return (int)syscall_result(__sys_clock_gettime(clock, (long)ts));
 }
 
-int uname(struct utsname *u) { return (int)syscall_result(SYSCALL1(SYS_uname, u)); }
+int uname(struct utsname *u) { return (int)syscall_result(__sys_uname((long)u)); }
 
 int reboot(unsigned cmd, int arg)
 {
-    return (int)syscall_result(SYSCALL2(SYS_reboot, cmd, arg));
+    return (int)syscall_result(__sys_reboot(cmd, arg));
 }
 
 int ftruncate(int fd, off_t length)
 {
-    return (int)syscall_result(SYSCALL2(SYS_ftruncate, fd, length));
+    return (int)syscall_result(__sys_ftruncate(fd, length));
 }
 
 int truncate(const char *path, off_t length)
 {
-    return (int)syscall_result(SYSCALL2(SYS_truncate, path, length));
+    return (int)syscall_result(__sys_truncate((long)path, length));
 }
 
 void sync(void)
 {
     /* POSIX sync() returns nothing; an I/O error stays in the kernel log. */
-    (void)SYSCALL0(SYS_sync);
+    (void)__sys_sync();
 }
 
 int fsync(int fd)
 {
-    return (int)syscall_result(SYSCALL1(SYS_fsync, fd));
+    return (int)syscall_result(__sys_fsync(fd));
 }
 
 unsigned alarm(unsigned seconds)
 {
-    return (unsigned)syscall_result(SYSCALL1(SYS_alarm, seconds));
+    return (unsigned)syscall_result(__sys_alarm(seconds));
 }
 
-int sched_yield(void) { return (int)syscall_result(SYSCALL0(SYS_sched_yield)); }
+int sched_yield(void) { return (int)syscall_result(__sys_sched_yield()); }

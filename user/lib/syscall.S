@@ -2,8 +2,9 @@
  * user/lib/syscall.S — __syscall6(number, a, b, c, d, e, f): the one place
  * user space executes ecall. Returns the kernel's raw result (-4095..-1 =
  * -errno); the C wrappers (sys.c) turn that into errno. The convention is in
- * kernel/abi/syscall_numbers.h. Wrappers with fewer arguments pass zeros for
- * the rest (libc_internal.h: SYSCALLn), which the kernel ignores.
+ * kernel/abi/syscall_numbers.h. The stub of a call with fewer arguments
+ * (<sys/syscall.h>: __sys_NAME) passes zeros for the rest, which the kernel
+ * ignores.
  */
     .text
     .globl __syscall6
