@@ -60,7 +60,7 @@
 #include "kernel/arch/riscv.h"
 #include "kernel/hooks/sched.h"
 #include "kernel/hooks/signal_hooks.h"
-#include "kernel/sched/sleeplock.h"
+#include "kernel/task/sleeplock.h"
 #include "kernel/lib/string.h"
 #include "kernel/arch/timer.h"
 #include "kernel/mm/uaccess.h"

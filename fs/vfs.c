@@ -26,7 +26,7 @@
 #include "kernel/arch/panic.h"
 #include "kernel/arch/riscv.h"
 #include "kernel/arch/rtc.h"
-#include "kernel/sched/sleeplock.h"
+#include "kernel/task/sleeplock.h"
 #include "kernel/lib/string.h"
 
 #define NDEVICE 16

@@ -9,7 +9,7 @@
 # table sits at the end of rodata and linker relaxation is off, so code does
 # not move between the two links; the build checks that.
 
-KERNEL_DIRS := kernel/abi kernel/lib kernel/hooks kernel/arch kernel/mm kernel/sched \
+KERNEL_DIRS := kernel/abi kernel/lib kernel/hooks kernel/arch kernel/mm kernel/task \
 	drivers drivers/virtio fs fs/ext2 gfx audio kernel/syscall kernel/proc kernel/dev \
 	kernel/debug kernel
 KERNEL_SRCS := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S)))

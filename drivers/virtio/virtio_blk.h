@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "drivers/blockdev.h"
-#include "kernel/sched/completion.h"
+#include "kernel/task/completion.h"
 
 enum blk_op { BLK_READ = 0, BLK_WRITE = 1, BLK_FLUSH = 4 };
 

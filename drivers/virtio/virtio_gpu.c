@@ -21,7 +21,7 @@
 #include "kernel/arch/console.h"
 #include "kernel/abi/errno.h"
 #include "kernel/mm/kalloc.h"
-#include "kernel/sched/completion.h"
+#include "kernel/task/completion.h"
 #include "kernel/arch/memlayout.h"
 #include "kernel/arch/riscv.h"
 #include "kernel/hooks/sched.h"

@@ -7,12 +7,12 @@
 
 #include "drivers/virtio/virtio_snd_proto.h"
 #include "drivers/virtio/virtio.h"
-#include "kernel/sched/completion.h"
+#include "kernel/task/completion.h"
 #include "kernel/arch/console.h"
 #include "kernel/abi/errno.h"
 #include "kernel/lib/fmt.h"
 #include "kernel/mm/kalloc.h"
-#include "kernel/sched/sleeplock.h"
+#include "kernel/task/sleeplock.h"
 #include "kernel/lib/string.h"
 
 #define MAX_STREAMS 8

@@ -10,7 +10,7 @@
 #include "kernel/arch/memlayout.h"
 #include "kernel/arch/panic.h"
 #include "kernel/lib/string.h"
-#include "kernel/sched/task.h"
+#include "kernel/task/task.h"
 
 /* Low half, outside anything the kernel maps: a guaranteed page fault. */
 #define UNMAPPED_ADDRESS 0xdeadb000UL

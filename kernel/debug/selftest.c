@@ -15,7 +15,7 @@
 #include "kernel/arch/memlayout.h"
 #include "kernel/arch/platform.h"
 #include "kernel/lib/string.h"
-#include "kernel/sched/task.h"
+#include "kernel/task/task.h"
 #include "kernel/mm/vm.h"
 
 extern char __text_start[], __rodata_start[], __data_start[], __bss_start[], kmain[];

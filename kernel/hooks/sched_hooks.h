@@ -2,7 +2,7 @@
  * kernel/hooks/sched_hooks.h — what panic and the trap code ask about the task
  * that is running: its name and the bounds of its kernel stack. Before the
  * scheduler exists this is the boot task on the boot stack. Implemented
- * by kernel/sched/task.c (current_task, which the scheduler switches).
+ * by kernel/task/task.c (current_task, which the scheduler switches).
  */
 #ifndef KERNEL_SCHED_HOOKS_H
 #define KERNEL_SCHED_HOOKS_H

@@ -1,7 +1,7 @@
 /*
  * kernel/proc/proc.h — processes and the scheduler.
  *
- * A process is a task (name, kernel stack: kernel/sched/task.h) plus a user
+ * A process is a task (name, kernel stack: kernel/task/task.h) plus a user
  * address space, user registers, open files and a place in the family tree.
  * Its user registers live in a trap frame at the top of its kernel stack
  * (p->tf); while it runs in user mode sscratch holds that stack's top.
@@ -39,7 +39,7 @@
 
 #include "fs/vfs.h"
 #include "kernel/abi/abi.h"
-#include "kernel/sched/task.h"
+#include "kernel/task/task.h"
 #include "kernel/lib/timerq.h"
 #include "kernel/arch/trap.h"
 #include "kernel/mm/vm.h"

@@ -17,7 +17,7 @@
 #include "kernel/hooks/sched.h"
 #include "kernel/mm/vm.h"
 #include "kernel/proc/signal.h"
-#include "kernel/sched/task.h"
+#include "kernel/task/task.h"
 
 static struct context scheduler_ctx;
 static struct proc *current;

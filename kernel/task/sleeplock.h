@@ -1,5 +1,5 @@
 /*
- * kernel/sched/sleeplock.h — a lock held across sleeps (disk I/O), for long
+ * kernel/task/sleeplock.h — a lock held across sleeps (disk I/O), for long
  * critical sections such as a file-system operation. The kernel is not
  * preemptive, so tasks only interleave where one sleeps; this lock keeps a
  * second task out of a structure the first is in the middle of changing.

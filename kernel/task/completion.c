@@ -1,8 +1,8 @@
 /*
- * kernel/sched/completion.c — see completion.h: a flag plus sleep/wakeup on the
+ * kernel/task/completion.c — see completion.h: a flag plus sleep/wakeup on the
  * completion's address (kernel/hooks/sched.h).
  */
-#include "kernel/sched/completion.h"
+#include "kernel/task/completion.h"
 
 #include "kernel/arch/riscv.h"
 #include "kernel/hooks/sched.h"

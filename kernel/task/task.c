@@ -1,8 +1,8 @@
 /*
- * kernel/sched/task.c — the boot task and running a function on another task's
+ * kernel/task/task.c — the boot task and running a function on another task's
  * stack (used by selftests and crashtests until the scheduler exists).
  */
-#include "kernel/sched/task.h"
+#include "kernel/task/task.h"
 
 #include "kernel/hooks/sched_hooks.h"
 

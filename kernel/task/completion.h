@@ -1,5 +1,5 @@
 /*
- * kernel/sched/completion.h — "wait until this has happened", signalled from an
+ * kernel/task/completion.h — "wait until this has happened", signalled from an
  * interrupt handler. A completion is done once signalled; waiting on a done
  * completion returns at once. The waiting task sleeps on the completion
  * (kernel/hooks/sched.h), so other tasks run meanwhile.

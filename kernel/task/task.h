@@ -1,5 +1,5 @@
 /*
- * kernel/sched/task.h — what the kernel knows about a thread of execution so far:
+ * kernel/task/task.h — what the kernel knows about a thread of execution so far:
  * a name (shown in panics) and its kernel stack. The scheduler (processes)
  * builds on this. `current_task` is the task running on the hart.
  */
