@@ -108,10 +108,12 @@ deps:
 
 include kernel/kernel.mk
 include tests/unit/unit.mk
--include tools/encode/encode.mk
--include fs/disk.mk
--include user/user.mk
--include gfx/gfx.mk
+# Required fragments use include (a missing one stops make); only the
+# generated .d dependency files are -include.
+include tools/encode/encode.mk
+include fs/disk.mk
+include user/user.mk
+include gfx/gfx.mk
 
 # ---- host unit tests --------------------------------------------------------
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/unit/test_$(t))

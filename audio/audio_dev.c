@@ -145,6 +145,7 @@ static void check_invariants(void)
  * per stall window while the device keeps up. */
 static void settle(void)
 {
+    KASSERT_INTR_OFF();
     if (!A.configured || !A.started || pcm_get_state(&A.pcm) != PCM_RUNNING)
         pacer_stop(&A.pacer);
     check_invariants();
@@ -158,6 +159,7 @@ static void settle(void)
 /* Hand periods to the device while there are free slots (irqs off). */
 static void pump_device(void)
 {
+    KASSERT_INTR_OFF();
     for (int i = 0; i < INFLIGHT; i++) {
         if (A.slot[i] != SLOT_FREE)
             continue;

@@ -31,6 +31,7 @@ static bool pipe_count_in(void)
 static void pipe_count_out(void)
 {
     uint64_t flags = irq_save();
+    KASSERT_DEBUG(npipes > 0);
     npipes--;
     irq_restore(flags);
 }
