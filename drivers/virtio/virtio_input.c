@@ -45,6 +45,7 @@ static void give_buffer(struct input_event_raw *ev)
 /* Interrupt context. */
 static void event_done(struct virtq *vq, void *token, uint32_t len)
 {
+    KASSERT_INTR_OFF();
     struct input_event_raw *buf = token;
     struct input_event_raw ev = *buf;
     give_buffer(buf);

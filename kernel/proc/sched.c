@@ -170,6 +170,7 @@ void scheduler(void)
         fp_restore(&p->fp);
         uint64_t ran_from = uptime_ns();
         swtch(&scheduler_ctx, &p->ctx);
+        KASSERT_INTR_OFF(); /* a process gives the hart back with them off */
         p->cpu_ns += uptime_ns() - ran_from;
         fp_save(&p->fp);
         current = NULL;
