@@ -6,7 +6,8 @@
  * lost); it returns with interrupts disabled again, and the caller checks
  * the condition again (wakeups may be spurious). sched_wakeup(chan) makes
  * every task sleeping on chan runnable; it may be called from interrupt
- * handlers. Before the scheduler runs (boot), sleeping is a wfi.
+ * handlers. Before the scheduler runs (boot), sleeping is a wfi. The
+ * scheduler checks "interrupts off" (KASSERT_INTR_OFF, debug builds).
  * Implemented by the scheduler, kernel/proc/sched.c.
  */
 #ifndef KERNEL_SCHED_H
