@@ -70,10 +70,12 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
 	-mcmodel=medany -march=$(KARCH) -mabi=lp64 \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-pie -mno-relax \
 	$(NO_LOOP_TO_CALL) -Wall -Wextra -Werror -I. -MMD -MP
-# DEBUG=1 (the default) poisons freed heap memory and checks it on reuse.
+# DEBUG=1 (the default) poisons freed heap memory and checks it on reuse,
+# and checks the rules comments state (KASSERT_DEBUG, kernel/arch/panic.h);
+# DEBUG=0 compiles those checks out.
 DEBUG ?= 1
 ifeq ($(DEBUG),1)
-KCFLAGS += -DKHEAP_DEBUG
+KCFLAGS += -DKHEAP_DEBUG -DKERNEL_DEBUG
 endif
 KLDFLAGS := $(KLD) -nostdlib -static -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none
@@ -106,10 +108,12 @@ deps:
 
 include kernel/kernel.mk
 include tests/unit/unit.mk
--include tools/encode/encode.mk
--include fs/disk.mk
--include user/user.mk
--include gfx/gfx.mk
+# Required fragments use include (a missing one stops make); only the
+# generated .d dependency files are -include.
+include tools/encode/encode.mk
+include fs/disk.mk
+include user/user.mk
+include gfx/gfx.mk
 
 # ---- host unit tests --------------------------------------------------------
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/unit/test_$(t))

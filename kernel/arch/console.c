@@ -183,12 +183,12 @@ long console_read(void *buf, size_t n, bool nonblock)
     uint64_t flags = irq_save();
     ensure_ldisc();
     long got;
-    while ((got = ldisc_read(&ldisc, buf, n)) == -EAGAIN && !nonblock) {
-        if (signal_pending_for_current()) {
-            got = -EINTR;
+    while ((got = ldisc_read(&ldisc, buf, n)) == -EAGAIN) {
+        int err = sched_sleep_interruptible(&ldisc, nonblock);
+        if (err) {
+            got = err;
             break;
         }
-        sched_sleep(&ldisc);
     }
     irq_restore(flags);
     return got;
