@@ -4,6 +4,7 @@
  */
 #include "kernel/console.h"
 
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/fmt.h"
 #include "kernel/ldisc.h"
@@ -209,18 +210,72 @@ uint32_t console_get_mode(void)
     return ldisc.flags;
 }
 
-static uint16_t term_rows = 25, term_cols = 80;
+/* The terminal size TIOCGWINSZ reports: the one given for the serial
+ * terminal (bootarg console_size=COLSxROWS or TIOCSWINSZ) when there is
+ * one, else the screen console's, else 80x25. */
+static uint16_t screen_rows, screen_cols;   /* 0: no screen console */
+static uint16_t given_rows, given_cols;     /* 0: none given */
 
 void console_get_size(uint16_t *rows, uint16_t *cols)
 {
-    *rows = term_rows;
-    *cols = term_cols;
+    uint64_t flags = irq_save();
+    *rows = given_rows ? given_rows : screen_rows ? screen_rows : 25;
+    *cols = given_rows ? given_cols : screen_rows ? screen_cols : 80;
+    irq_restore(flags);
 }
 
 void console_set_size(uint16_t rows, uint16_t cols)
 {
-    term_rows = rows;
-    term_cols = cols;
+    uint64_t flags = irq_save();
+    screen_rows = rows;
+    screen_cols = cols;
+    irq_restore(flags);
+}
+
+int console_set_given_size(uint16_t rows, uint16_t cols)
+{
+    if (rows < 1 || rows > CONSOLE_SIZE_MAX || cols < 1 || cols > CONSOLE_SIZE_MAX)
+        return -EINVAL;
+    uint64_t flags = irq_save();
+    given_rows = rows;
+    given_cols = cols;
+    irq_restore(flags);
+    return 0;
+}
+
+/* "COLSxROWS", each 1..CONSOLE_SIZE_MAX; false if it is not that. */
+static bool parse_size(const char *s, uint16_t *cols, uint16_t *rows)
+{
+    uint32_t v[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++) {
+        const char *start = s;
+        while (*s >= '0' && *s <= '9' && v[i] <= CONSOLE_SIZE_MAX)
+            v[i] = v[i] * 10 + (uint32_t)(*s++ - '0');
+        if (s == start || v[i] < 1 || v[i] > CONSOLE_SIZE_MAX || *s != (i == 0 ? 'x' : 0))
+            return false;
+        s++;
+    }
+    *cols = (uint16_t)v[0];
+    *rows = (uint16_t)v[1];
+    return true;
+}
+
+void console_size_from_bootargs(const char *bootargs)
+{
+    char text[16];
+    const char *v;
+    size_t len;
+    if (!cmdline_find(bootargs, "console_size", &v, &len))
+        return;
+    uint16_t cols, rows;
+    if (!cmdline_get(bootargs, "console_size", text, sizeof text) ||
+        !parse_size(text, &cols, &rows)) {
+        klog("console: console_size=%.*s ignored: not COLSxROWS, each 1..%d\n", (int)len, v,
+             CONSOLE_SIZE_MAX);
+        return;
+    }
+    console_set_given_size(rows, cols);
+    klog("console: the serial terminal is %ux%u\n", cols, rows);
 }
 
 void console_set_foreground(int pid)

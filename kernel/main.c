@@ -159,6 +159,7 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     virtio_probe();
     struct blockdev *disk = virtio_blk_init();
     devices_init();
+    console_size_from_bootargs(platform.bootargs);
     audio_dev_init();
     display_init();
     if (disk && vfs_mount_root(disk) == 0) {
