@@ -1,0 +1,163 @@
+"""tests/e2e/test_textplay.py — `player --text` on the screen console,
+watched from outside through QMP screendumps.
+
+The barcode test clip (tools/encode/testclip.py, 480x360, 10 fps here so a
+frame stays long enough to be caught whole) plays in each glyph set on the
+on-screen terminal (1280x720: 160x45 cells of the built-in 8x16 font). Each
+screendump is read back cell by cell: a cell counts as showing character C
+when its pixels are exactly C's glyph in the font, white on black. The
+picture's place and the cells each frame must show come from the documented
+rule (tests/harness/textmode_ref.py, written apart from the C renderer). A
+dump must match some frame of the clip in >= 99 % of the picture's cells,
+and the frames caught must go forward. Then: q quits with status 0, ^C
+(a byte in raw mode) ends the player with status 130, and the console is
+usable afterwards (a command's output is readable on the screen).
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+from harness import BUILD, ROOT, Font, Machine, cell_pixels, wait_screen
+from harness import textmode_ref
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools", "encode"))
+from test_player import disk_with  # noqa: E402
+import testclip  # noqa: E402
+
+W, H, FPS, SECONDS = 480, 360, 10, 3
+TERM_COLS, TERM_ROWS = 1280 // 8, 720 // 16
+WHITE, BLACK = (255, 255, 255), (0, 0, 0)
+MATCH = 0.99
+
+
+def make_clip(path):
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "encode", "testclip.py"),
+                    "-o", path, "--seconds", str(SECONDS), "--fps", str(FPS),
+                    "--bavenc", os.path.join(BUILD, "host", "bavenc")], check=True)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def expected_frames(lay):
+    """Every frame's picture cells, as rows of characters."""
+    out = []
+    for f in range(SECONDS * FPS):
+        grid = textmode_ref.cells(testclip.frame_pixels(f, W, H), W, H, lay)
+        out.append(["".join(ch for ch, _, _ in row) for row in grid])
+    return out
+
+
+class CellReader:
+    """Screen cell -> character of the glyph set (None: no exact glyph)."""
+
+    def __init__(self, font, glyphs):
+        chars = {"half": " \u2580\u2584\u2588",
+                 "braille": " " + "".join(chr(0x2800 + b) for b in range(1, 256)),
+                 "ascii": textmode_ref.RAMP}[glyphs]
+        self.font = font
+        self.by_bits = {}
+        for ch in chars:
+            self.by_bits.setdefault(font.glyph(ch), ch)
+
+    def read(self, img, row, col):
+        bits = []
+        for line in cell_pixels(img, self.font, row, col):
+            mask = 0
+            for x, p in enumerate(line):
+                if p == WHITE:
+                    mask |= 1 << (self.font.width - 1 - x)
+                elif p != BLACK:
+                    return None
+            bits.append(mask)
+        return self.by_bits.get(tuple(bits))
+
+
+def best_frame(img, reader, lay, frames):
+    """(frame number, share of cells matching it) for the picture shown."""
+    shown = ["".join(reader.read(img, lay.y0 + r, lay.x0 + c) or "\0"
+                     for c in range(lay.cols)) for r in range(lay.rows)]
+    best = (None, 0.0)
+    for f, want in enumerate(frames):
+        same = sum(a == b for s, w in zip(shown, want) for a, b in zip(s, w))
+        share = same / (lay.cols * lay.rows)
+        if share > best[1]:
+            best = (f, share)
+    return best
+
+
+INTRO = r"text \(%s\), (\d+)x(\d+) cells at \((\d+),(\d+)\)"
+
+
+def reference(glyphs, font):
+    """(layout, every frame's cells, cell reader) for a glyph set."""
+    lay = textmode_ref.layout(glyphs, TERM_COLS, TERM_ROWS, W, H)
+    return lay, expected_frames(lay), CellReader(font, glyphs)
+
+
+def watch(m, glyphs, ref, since, done, limit=40):
+    """Screendumps while the player in `glyphs` (started after serial byte
+    `since`) draws, until the serial output from there matches `done` or
+    `limit` dumps: returns [(frame, share)], and where its output began."""
+    lay, frames, reader = ref
+    intro = m.expect(INTRO % glyphs, timeout=60, since=since)
+    said = tuple(int(v) for v in intro.groups())
+    assert said == (lay.cols, lay.rows, lay.x0, lay.y0), (said, lay)
+    start = intro.start()
+    ended = re.compile(done.encode())
+    seen = []
+    time.sleep(0.3)                       # the clear and the first frame
+    while len(seen) < limit and not ended.search(m.output, start):
+        img = m.screendump()
+        if ended.search(m.output, start):
+            break                         # it may have ended during the dump
+        seen.append(best_frame(img, reader, lay, frames))
+        time.sleep(0.12)
+    return seen, start
+
+
+def judge(glyphs, seen, looped=False):
+    good = [(f, s) for f, s in seen if s >= MATCH]
+    assert len(good) >= 5, f"{glyphs}: too few dumps matched a frame: {seen}"
+    # A dump taken while a frame was half written may miss; few may.
+    assert len(good) >= 0.8 * len(seen), f"{glyphs}: {seen}"
+    order = [f for f, _ in good]
+    back = sum(b < a for a, b in zip(order, order[1:]))
+    assert back <= (1 if looped else 0), f"{glyphs}: frames went back: {order}"
+    assert len(set(order)) >= 3, f"{glyphs}: the picture did not move: {order}"
+
+
+def test_text_mode_on_the_screen_console():
+    font = Font()
+    refs = {g: reference(g, font) for g in ("half", "braille", "ascii")}
+    cmd = ("player --text=half --stats /media/t.bav; echo half=$?; "
+           "player --text=braille /media/t.bav; echo braille=$?; "
+           "player --text=ascii --loop /media/t.bav; echo ascii=$?; "
+           "player --text --loop /media/t.bav; echo intr=$?; echo console-after-player; sleep 5")
+    with tempfile.TemporaryDirectory() as tmp:
+        img = disk_with(tmp, {"/media/t.bav": make_clip(os.path.join(tmp, "t.bav"))})
+        with Machine(cmd=cmd, disk=img, qmp=True, timeout=150) as m:
+            half, at = watch(m, "half", refs["half"], 0, r"player-stats|half=")
+            stats = m.expect(r"player-stats: .*", since=at).group(0).decode()
+            assert " text=half " in stats and " text_skipped=0 " in stats, stats
+            at = m.expect(r"half=0", since=at).end()
+            braille, at = watch(m, "braille", refs["braille"], at, r"braille=")
+            at = m.expect(r"braille=0", since=at).end()
+            ascii_, at = watch(m, "ascii", refs["ascii"], at, r"ascii=", limit=12)
+            m.send_keys("q")
+            at = m.expect(r"ascii=0", since=at).end()
+            at = m.expect(INTRO % "half", since=at).end()
+            time.sleep(1.0)
+            m.qmp.command("send-key", keys=[{"type": "qcode", "data": "ctrl"},
+                                            {"type": "qcode", "data": "c"}])
+            m.expect(r"intr=130", since=at)
+            # The console is a console again: text in the default colours.
+            wait_screen(m, lambda _img, lines: any("console-after-player" in l
+                                                   for l in lines), font=font)
+            assert m.wait(30) == 0, m.tail()
+    judge("half", half)
+    judge("braille", braille)
+    judge("ascii", ascii_, looped=True)
