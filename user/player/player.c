@@ -113,8 +113,11 @@ static struct {
     int text;                     /* -1: the screen; else enum text_glyphs */
 } opt;
 
+static void text_restore(void);
+
 static void fail(const char *what, const char *why)
 {
+    text_restore();               /* the message goes below the picture */
     fprintf(stderr, "player: %s: %s\n", what, why);
     exit(1);
 }
@@ -1037,6 +1040,31 @@ static uint64_t due_tick(const struct slot *s, uint32_t frame)
     return s->base + frame_tick(frame) - frame_tick(s->e.first_frame);
 }
 
+/* Presents the newest of the `decoded` frames due at `clock` (the others
+ * count as dropped) and records its lateness and A/V offset. */
+static void show_newest(const struct bav_rect *damage, uint32_t decoded, uint32_t newest,
+                        uint64_t newest_tick, uint64_t clock)
+{
+    int64_t late_us = (int64_t)((clock - newest_tick) * 1000000 / clip.rate);
+    output_show(damage);
+    uint64_t after = clock_now();
+    int64_t av_us = ((int64_t)after - (int64_t)newest_tick) * 1000000 / (int64_t)clip.rate;
+    if (!st.t_first_frame_ns)
+        st.t_first_frame_ns = now_ns();
+    st.shown++;
+    count_dropped(decoded - 1);
+    if (decoded > 1)
+        report_drop(decoded - 1, newest);
+    if (late_us > st.late_max_us)
+        st.late_max_us = late_us;
+    st.av_sum_us += av_us;
+    st.av_count++;
+    if ((av_us < 0 ? -av_us : av_us) > st.av_abs_max_us)
+        st.av_abs_max_us = av_us < 0 ? -av_us : av_us;
+    video.have_shown = true;
+    video.shown_frame = newest;
+}
+
 /* Decodes every frame that is due at `clock` (only the newest is shown),
  * jumping straight to a later chunk's key frame when a whole chunk is late.
  * Returns the tick of the next frame, or UINT64_MAX if there is none yet. */
@@ -1095,26 +1123,8 @@ static uint64_t video_step(uint64_t clock)
             video.in_chunk = false;
         }
     }
-    if (decoded) {
-        int64_t late_us = (int64_t)((clock - newest_tick) * 1000000 / clip.rate);
-        output_show(&damage);
-        uint64_t after = clock_now();
-        int64_t av_us = ((int64_t)after - (int64_t)newest_tick) * 1000000 / (int64_t)clip.rate;
-        if (!st.t_first_frame_ns)
-            st.t_first_frame_ns = now_ns();
-        st.shown++;
-        count_dropped(decoded - 1);
-        if (decoded > 1)
-            report_drop(decoded - 1, newest);
-        if (late_us > st.late_max_us)
-            st.late_max_us = late_us;
-        st.av_sum_us += av_us;
-        st.av_count++;
-        if ((av_us < 0 ? -av_us : av_us) > st.av_abs_max_us)
-            st.av_abs_max_us = av_us < 0 ? -av_us : av_us;
-        video.have_shown = true;
-        video.shown_frame = newest;
-    }
+    if (decoded)
+        show_newest(&damage, decoded, newest, newest_tick, clock);
     return next_tick;
 }
 
