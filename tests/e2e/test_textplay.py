@@ -12,6 +12,12 @@ dump must match some frame of the clip in >= 99 % of the picture's cells,
 and the frames caught must go forward. Then: q quits with status 0, ^C
 (a byte in raw mode) ends the player with status 130, and the console is
 usable afterwards (a command's output is readable on the screen).
+
+A terminal too slow for the clip (600x300 cells given as the serial
+console's size: ~25 KB per frame, 100-300 ms to write) must make the
+player skip frames, not fall behind the sound: frames skipped for the
+terminal are counted, the picture stays within a few frames of the sound
+and the sound never runs dry.
 """
 import os
 import re
@@ -20,12 +26,13 @@ import sys
 import tempfile
 import time
 
-from harness import BUILD, ROOT, Font, Machine, cell_pixels, wait_screen
+from harness import BUILD, ROOT, Font, Machine, cell_pixels, run, wait_screen
 from harness import textmode_ref
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools", "encode"))
-from test_player import disk_with  # noqa: E402
+from test_player import disk_with, stats_of  # noqa: E402
+from test_player import make_clip as make_clip_30fps  # noqa: E402
 import testclip  # noqa: E402
 
 W, H, FPS, SECONDS = 480, 360, 10, 3
@@ -161,3 +168,24 @@ def test_text_mode_on_the_screen_console():
     judge("half", half)
     judge("braille", braille)
     judge("ascii", ascii_, looped=True)
+
+
+def test_slow_terminal_skips_frames_and_keeps_sync():
+    with tempfile.TemporaryDirectory() as tmp:
+        img = disk_with(tmp, {"/media/t.bav": make_clip_30fps(os.path.join(tmp, "t.bav"), 4)})
+        status, out = run("player --text --stats /media/t.bav", disk=img,
+                          append="console_size=600x300", timeout=90)
+    assert status == 0, out[-2000:]
+    st = stats_of(out)
+    assert st["text_cols"] == 600 and st["text_rows"] == 225, st
+    assert st["shown"] + st["dropped"] == 120, st
+    # Frame writes take longer than the 33 ms period: frames are skipped,
+    # and counted as the terminal's doing.
+    assert st["text_write_us_mean"] > 33333, st
+    assert 10 <= st["text_skipped"] <= st["dropped"], st
+    # Drawing all 120 frames at this rate would end ~20 s behind the sound.
+    assert st["av_mean_us"] < 150000, st
+    assert st["underruns"] == 0, st
+
+
+test_slow_terminal_skips_frames_and_keeps_sync.exclusive = True

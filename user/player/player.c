@@ -530,9 +530,13 @@ static void screen_show(const struct bav_rect *r)
 
 /* ---- the terminal (text mode) ------------------------------------------- */
 
-/* Bytes per write(): the console writes with interrupts off, so a long
- * frame goes in pieces (nothing else is written between them). */
-#define TEXT_WRITE_PIECE 4096
+/* Bytes per write(): the console writes a write() with interrupts off,
+ * one UART register write per byte (~5 us each under TCG on an idle host,
+ * ten times that on a busy one), so a long frame goes in pieces short
+ * enough for the sound device's interrupts (it holds 40 ms), and the
+ * sound is fed between them. Nothing else is written between a frame's
+ * pieces. */
+#define TEXT_WRITE_PIECE 512
 
 static struct {
     bool on;                      /* frames go to the terminal, not fb0 */
@@ -547,9 +551,23 @@ static struct {
                                      than a frame period */
     uint64_t render_ns_total;     /* text_frame: computing the cells */
     uint64_t write_ns_total, write_ns_max, last_write_ns;
+    uint64_t write_ns_avg;        /* moving average: the look-ahead */
 } text;
 
 static void keys_restore(void);
+static uint64_t clock_now(void);
+static void audio_feed(uint64_t clock);
+
+/* How far ahead of the clock to choose the frame to draw: the time writing
+ * a frame takes lately (a frame shows when its last byte is written), at
+ * most a second; 0 on the framebuffer (a present takes ~1 ms). */
+static uint64_t text_lead_ticks(void)
+{
+    uint64_t ns = text.on ? text.write_ns_avg : 0;
+    if (ns > 1000000000ull)
+        ns = 1000000000ull;
+    return ns * clip.rate / 1000000000ull;
+}
 
 static void text_write(const char *p, size_t n)
 {
@@ -627,8 +645,15 @@ static void text_show(const struct bav_rect *damage)
     uint64_t t0 = now_ns();
     size_t n = text_frame(&text.r, video.cur, damage, text.out);
     uint64_t t1 = now_ns();
-    text_write(text.out, n);
+    /* Piece by piece, feeding the sound in between: a slow terminal must
+     * not starve /dev/audio. */
+    for (size_t done = 0; done < n; done += TEXT_WRITE_PIECE) {
+        if (done)
+            audio_feed(clock_now());
+        text_write(text.out + done, n - done < TEXT_WRITE_PIECE ? n - done : TEXT_WRITE_PIECE);
+    }
     uint64_t took = now_ns() - t1;
+    text.write_ns_avg = (text.write_ns_avg * 3 + took) / 4;
     text.render_ns_total += t1 - t0;
     text.write_ns_total += took;
     text.last_write_ns = took;
@@ -1065,11 +1090,15 @@ static void show_newest(const struct bav_rect *damage, uint32_t decoded, uint32_
     video.shown_frame = newest;
 }
 
-/* Decodes every frame that is due at `clock` (only the newest is shown),
+/* Decodes every frame that is due at `now` (only the newest is shown),
  * jumping straight to a later chunk's key frame when a whole chunk is late.
- * Returns the tick of the next frame, or UINT64_MAX if there is none yet. */
-static uint64_t video_step(uint64_t clock)
+ * Returns the clock tick at which to come back for the next frame, or
+ * UINT64_MAX if there is none yet. */
+static uint64_t video_step(uint64_t now)
 {
+    /* Frames are chosen for when they will be seen: a terminal shows a
+     * frame only once its bytes are written (text_lead_ticks). */
+    uint64_t lead = text_lead_ticks(), clock = now + lead;
     struct bav_rect damage = { 0, 0, 0, 0 };
     uint32_t decoded = 0, newest = 0;
     uint64_t newest_tick = 0, next_tick = UINT64_MAX;
@@ -1125,6 +1154,8 @@ static uint64_t video_step(uint64_t clock)
     }
     if (decoded)
         show_newest(&damage, decoded, newest, newest_tick, clock);
+    if (next_tick != UINT64_MAX)
+        next_tick = next_tick > lead ? next_tick - lead : 0;
     return next_tick;
 }
 
@@ -1390,6 +1421,15 @@ static void wait_for(uint64_t next)
     st.sleep_ns += turn.sleep_ns;
 }
 
+/* The sound has used up what is loaded: its next chunk is not read yet. */
+static bool sound_waits(void)
+{
+    if (audio.fd < 0 || audio.finished || audio.paused)
+        return false;
+    struct slot *s = slot_for(audio.seq);
+    return !s || !s->ready;
+}
+
 /* One turn of the loop: sound, due frames, read-ahead, sleep. Returns
  * false when picture and sound are both finished. */
 static bool play_turn(void)
@@ -1403,12 +1443,14 @@ static bool play_turn(void)
     turn.present_ns = turn.read_ns = turn.sleep_ns = 0;
     if (video.finished && (audio.fd < 0 || audio.finished))
         return false;
-    /* Read ahead while there is time before the next frame. */
+    /* Read ahead while there is time before the next frame, and anyway
+     * while the sound waits for its chunk (a slow terminal can keep every
+     * turn behind the next frame; the sound must not starve for it). */
     uint64_t margin = clip.rate * 8 / 1000;    /* keep 8 ms for the frame */
     for (;;) {
         uint64_t c = clock_now();
         audio_feed(c);            /* a piece may be slow: sound first */
-        if (next != UINT64_MAX && c + margin >= next)
+        if (next != UINT64_MAX && c + margin >= next && !sound_waits())
             break;
         if (!reader_step())
             break;
