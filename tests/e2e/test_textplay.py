@@ -13,6 +13,9 @@ and the frames caught must go forward. Then: q quits with status 0, ^C
 (a byte in raw mode) ends the player with status 130, and the console is
 usable afterwards (a command's output is readable on the screen).
 
+A crash (SIGSEGV, sent here with kill by a process beside the player in
+a pipeline) restores the terminal before the player dies of it.
+
 A terminal too slow for the clip (600x300 cells given as the serial
 console's size: ~25 KB per frame, 100-300 ms to write) must make the
 player skip frames, not fall behind the sound: frames skipped for the
@@ -189,3 +192,21 @@ def test_slow_terminal_skips_frames_and_keeps_sync():
 
 
 test_slow_terminal_skips_frames_and_keeps_sync.exclusive = True
+
+
+def test_crash_restores_the_terminal():
+    # In a fresh boot pids are handed out in order: init 1, the command's
+    # shell 2, the pipeline's `sh -c` 3 and the player 4 (ps shows it).
+    cmd = ("sh -c 'sleep 1; ps > /dev/console; kill -SEGV 4' | "
+           "player --text --loop /media/t.bav; echo status=$?")
+    with tempfile.TemporaryDirectory() as tmp:
+        img = disk_with(tmp, {"/media/t.bav": make_clip_30fps(os.path.join(tmp, "t.bav"), 2)})
+        status, out = run(cmd, disk=img, append="console_size=80x24", timeout=60)
+    assert status == 0, out[-2000:]
+    assert re.search(r"\n\s+4\s+2\s+\S+.*\splayer\n", out), "player is not pid 4:\n" + out[-1500:]
+    after_ps = out[out.index(" NAME\n"):]
+    assert "\x1b[?2026h" in out[:out.index(" NAME\n")], "no frame drawn before the kill"
+    # The end sequence (docs/player.md), then the shell sees the signal.
+    restore = after_ps.find("\x1b[?2026l\x1b[0m\x1b[?25h\x1b[24;1H")
+    assert restore >= 0, after_ps[-1500:]
+    assert "status=139" in after_ps[restore:], after_ps[-1500:]

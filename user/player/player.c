@@ -593,17 +593,15 @@ static void text_restore(void)
 }
 
 /* SIGINT/SIGTERM/SIGHUP and crashes: restore the terminal, then die of
- * the signal as if it had not been caught (a fault re-executes and hits
- * the default action). */
+ * the signal as if it had not been caught: it is blocked while its
+ * handler runs, so the raise() is delivered, with the default action, as
+ * the handler returns (before a faulting instruction would run again). */
 static void text_on_signal(int sig)
 {
     text_restore();
     keys_restore();
     signal(sig, SIG_DFL);
-    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-        raise(sig);
-        _exit(128 + sig);
-    }
+    raise(sig);
 }
 
 /* The glyph set and the terminal size (TIOCGWINSZ on stdout, 80x25 when
