@@ -51,8 +51,6 @@ void console_get_size(uint16_t *rows, uint16_t *cols);
 void console_set_size(uint16_t rows, uint16_t cols);
 /* -EINVAL unless both are 1..CONSOLE_SIZE_MAX. */
 int console_set_given_size(uint16_t rows, uint16_t cols);
-/* Applies bootarg console_size=COLSxROWS (a klog line says what it did). */
-void console_size_from_bootargs(const char *bootargs);
 int console_get_foreground(void);
 
 #endif

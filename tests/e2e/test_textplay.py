@@ -219,3 +219,21 @@ def test_crash_restores_the_terminal():
     restore = after_ps.find("\x1b[?2026l\x1b[0m\x1b[?25h\x1b[24;1H")
     assert restore >= 0, after_ps[-1500:]
     assert "status=139" in after_ps[restore:], after_ps[-1500:]
+
+
+def test_console_size_bootarg():
+    """console_size=COLSxROWS sets the size TIOCGWINSZ reports (the player
+    says what it got); anything else is ignored with a line saying so, and
+    the screen console's size stays."""
+    cases = (("100x31", "console: the serial terminal is 100x31", "100x31"),
+             ("1000x20", "console: console_size=1000x20 ignored", "160x45"),
+             ("80x", "console: console_size=80x ignored", "160x45"),
+             ("0x5", "console: console_size=0x5 ignored", "160x45"))
+    with tempfile.TemporaryDirectory() as tmp:
+        img = disk_with(tmp, {"/media/t.bav": make_clip_30fps(os.path.join(tmp, "t.bav"), 1)})
+        for arg, log, size in cases:
+            status, out = run("player --text --no-audio /media/t.bav", disk=img,
+                              append=f"console_size={arg}", timeout=30)
+            assert status == 0, out[-1500:]
+            assert log in out, (arg, out[-1500:])
+            assert f"of a {size} terminal" in out, (arg, out[-1500:])
