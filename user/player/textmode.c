@@ -14,7 +14,10 @@
 
 #define FG_WHITE 97
 #define BG_BLACK 40
-#define CELL_MAX_BYTES 24         /* ESC[999;999H + ESC[107;107m + 4 UTF-8 */
+/* The most one changed cell costs: getting there (ESC[999;999H, 10 bytes;
+ * ESC[nC and re-sent cells are used only when not longer), its colours
+ * (ESC[97;107m, 10) and its glyph (at most 4 bytes of UTF-8). */
+#define CELL_MAX_BYTES 24
 #define MARK_ON "\x1b[?2026h"
 #define MARK_OFF "\x1b[?2026l"
 

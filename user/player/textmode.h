@@ -5,7 +5,7 @@
  * cells that changed. Pure: no system calls, the same source runs in the
  * player and in the host unit tests (tests/unit/test_textmode.c).
  *
- *   text_init(&r, glyphs, gray, term_cols, term_rows, w, h)  layout + grids
+ *   text_init(&r, glyphs, shades, term_cols, term_rows, w, h)  layout, grids
  *   text_start(&r, out)       hide cursor, colours, clear: before frame 1
  *   text_frame(&r, cur, &damage, out)   one frame, in ?2026h ... ?2026l
  *   text_end(&r, out)         restore the terminal, cursor below picture
