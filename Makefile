@@ -126,7 +126,7 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 -include $(UNIT_BINS:=.d)
 
-# The kernel's sources moved into folders (kernel/fmt.c -> kernel/lib/fmt.c).
+# The kernel's sources moved into folders (fmt.c from kernel/ to kernel/lib/).
 # The dependency files of a build/ made before name the old paths, and -MP
 # only covers headers, not the .c compiled: tell make a missing kernel source
 # is nothing to build, so the target is rebuilt from its current sources

@@ -90,7 +90,7 @@ static bool parse_size(const char *s, uint16_t *cols, uint16_t *rows)
 }
 
 /* Bootarg console_size=COLSxROWS: the serial terminal's size, which
- * TIOCGWINSZ reports (kernel/console.h); a klog line says what it did. */
+ * TIOCGWINSZ reports (kernel/arch/console.h); a klog line says what it did. */
 static void console_size_from_bootargs(const char *bootargs)
 {
     char text[16];
