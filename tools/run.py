@@ -29,8 +29,8 @@ is heard in the window, in a WAV capture and in a --record video alike.
 --display terminal puts the guest's serial console on the host terminal:
 QEMU's `-serial mon:stdio`, which makes the terminal raw (^C, ^Z are bytes
 for the guest, not signals for run.py) and quits on Ctrl-A x (QUIT_KEYS,
-said in one line at the start); no window; sound as in window mode
-(--audio auto). The guest learns the terminal's size from the
+said in one line at the start); no window and no GPU (the guest has no
+/dev/fb0: `player` plays as text); sound as in window mode (--audio auto). The guest learns the terminal's size from the
 bootarg console_size=COLSxROWS (--console-size, else the host terminal's).
 Whatever way the run ends, run.py puts the terminal settings back and ends
 what the guest may have left on in it (TERMINAL_RESET: a synchronized
@@ -281,8 +281,12 @@ def build_command(args, control_qmp):
         width, height = (int(v) for v in args.resolution.lower().split("x"))
     except ValueError:
         die(f"--resolution wants WIDTHxHEIGHT, not {args.resolution!r}")
-    cmd += ["-device", f"virtio-gpu-device,xres={width},yres={height}",
-            "-device", "virtio-keyboard-device"]
+    if args.display != "terminal":
+        # The terminal has no screen: without a GPU the guest has no
+        # /dev/fb0 (the player plays as text by itself) and does not draw
+        # the console a second time where nobody sees it.
+        cmd += ["-device", f"virtio-gpu-device,xres={width},yres={height}"]
+    cmd += ["-device", "virtio-keyboard-device"]
     cmd += ["-audiodev", audiodev, "-device", "virtio-sound-device,audiodev=snd0"]
 
     if args.display in ("none", "terminal"):
