@@ -131,14 +131,17 @@ class OnTerminal:
     """run.py on a pseudo-terminal of its own (its controlling terminal, its
     process group in the foreground): what a user's shell gives it."""
 
-    def __init__(self, args, size=None):
+    def __init__(self, args, size=None, argv=None, env=None):
+        """run.py with args, or argv (another command: make demo), on a
+        pty of `size` (columns, rows)."""
         self.master, self.slave = os.openpty()
-        if size:                             # (columns, rows)
+        if size:
             fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.sane = termios.tcgetattr(self.slave)
         # setsid --ctty: a new session whose controlling terminal is stdin.
-        self.proc = subprocess.Popen(["setsid", "--ctty", sys.executable, RUN_PY] + args,
-                                     stdin=self.slave, stdout=self.slave, stderr=self.slave)
+        self.proc = subprocess.Popen(["setsid", "--ctty"] + (argv or [sys.executable, RUN_PY] + args),
+                                     stdin=self.slave, stdout=self.slave, stderr=self.slave,
+                                     env=env)
         self.output = b""
         self.lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
