@@ -92,7 +92,7 @@ def play_all(img, size, plays, tmp):
             start = m.expect(re.escape(START), timeout=60, since=since).start()
             time.sleep(SECONDS)
             m.send("q")
-            stats = m.expect(rb"player-stats: ([^\r\n]*)\r?\n", timeout=60, since=since)
+            stats = m.expect(rb"player-stats: ([^\r\n]*)\r*\n", timeout=60, since=since)
             m.expect(r"/ \$ ", timeout=30, since=stats.end())
             finish = m.output.find(FINISH, start)
             t0 = next(t for t, n in m.arrivals if n > start)
