@@ -10,7 +10,7 @@ CODEC_CLIP=video.mkv`; BENCH_TEXT_START s into it).
 Each play runs BENCH_TEXT_SECONDS (default 20) under `tools/run.py
 --display terminal --console-size COLSxROWS` over a pipe, headless sound
 (wav), then `q` is typed. The numbers are the player's --stats keys
-(docs/player.md, "Playing as text"); "arrived" is what the host read from
+(docs/player.md, "Text mode"); "arrived" is what the host read from
 the serial pipe between the player's start and end sequences, per second:
 the link's throughput as a terminal sees it; the link's own capacity is
 timed with `cat` of a text file. Standalone:

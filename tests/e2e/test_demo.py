@@ -12,7 +12,7 @@ import termios
 import time
 
 from harness import BUILD, ROOT
-from harness.textgrid import Geometry
+from harness.textmode_ref import layout
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_runpy import OnTerminal  # noqa: E402
@@ -44,9 +44,10 @@ def test_make_demo_without_a_display_plays_in_the_terminal():
         t.expect(rb"demo: again: player --text /media/default.bav   quit: Ctrl-A x\r*\n/ \$ ",
                  timeout=30)
         # The default clip is 480x360 (tools/encode/encode.mk).
-        g = Geometry(COLS, ROWS, 480, 360, "half")
+        lay = layout("half", COLS, ROWS, 480, 360)
         assert stats["text"] == "half" and int(stats["text_frames"]) >= 60, stats
-        assert (int(stats["text_cols"]), int(stats["text_rows"])) == (g.pc, g.pr), (stats, g)
+        assert (int(stats["text_cols"]), int(stats["text_rows"])) == (lay.cols, lay.rows), \
+            (stats, lay)
         os.write(t.master, b"\x01x")
         status = t.proc.wait(timeout=30)
         assert status == 0, (status, t.output[-800:])

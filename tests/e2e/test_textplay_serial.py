@@ -7,8 +7,9 @@ over a pipe; the serial bytes are captured with their host arrival times
 and the sound as a WAV. The bytes go through a pyte Screen of the size the
 guest was told; at each end of a synchronized update (ESC[?2026l) its cells
 are compared with the clip's frames downsampled by the rules of
-docs/player.md (tests/harness/textgrid.py, written from those rules, not
-from the player's code): the frame shown is the one whose cells match best,
+docs/player.md, "Text mode" (tests/harness/textmode_ref.py, written from
+those rules, not from the player's code; tests/harness/textgrid.py reads
+pyte's cells): the frame shown is the one whose cells match best,
 with at least 99 % of the screen's cells equal. Frames must come in order,
 none missing (a gap is excused only where the host kept QEMU off the CPU:
 tests/harness/hostload.py, as in test_player.py). The A/V offset is taken
@@ -26,7 +27,8 @@ import tempfile
 from harness import Machine, need_pyte
 from harness.avsync import Watch
 from harness.hostload import Starvation, qemu_pid
-from harness.textgrid import Geometry, expected_screen, matching_cells, screen_cells
+from harness.textgrid import expected_screen, matching_cells, screen_cells
+from harness.textmode_ref import layout
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_player as tp  # noqa: E402  (the clip, the disk, the capture, the judging)
@@ -66,13 +68,13 @@ def play_text(glyphs, tmp):
 class Frames:
     """The clip's expected screens, computed when first needed."""
 
-    def __init__(self, geometry):
-        self.g, self.cache = geometry, {}
+    def __init__(self, lay):
+        self.lay, self.cache = lay, {}
 
     def __getitem__(self, f):
         if f not in self.cache:
-            gray = testclip.frame_pixels(f, W, H)
-            self.cache[f] = expected_screen(self.g, [gray[y * W:(y + 1) * W] for y in range(H)])
+            self.cache[f] = expected_screen(self.lay, COLS, ROWS,
+                                            testclip.frame_pixels(f, W, H), W, H)
         return self.cache[f]
 
 
@@ -88,7 +90,7 @@ def arrival_of(arrivals, offset):
     return arrivals[lo][0]
 
 
-def read_frames(output, arrivals, geometry):
+def read_frames(output, arrivals, lay):
     """[(frame, share of cells equal, host time of its end marker, bytes)]
     for each synchronized update, read through pyte; frame None when no
     frame near the previous one matches >= MATCH (then the share is the
@@ -98,7 +100,7 @@ def read_frames(output, arrivals, geometry):
     stream = pyte.ByteStream(screen)
     start = output.find(START)
     assert start >= 0, f"no start sequence ESC[?25l ESC[0;97;40m ESC[2J: {output[-600:]!r}"
-    clip = Frames(geometry)
+    clip = Frames(lay)
     total = COLS * ROWS
     shown, pos, prev = [], start, -1
     finish = output.find(FINISH, start)
@@ -153,10 +155,10 @@ def offsets(shown, w, samples):
 
 def judge(glyphs, output, arrivals, st, w, samples, starve):
     """[problems] of one run; prints what was measured."""
-    g = Geometry(COLS, ROWS, W, H, glyphs)
+    lay = layout(glyphs, COLS, ROWS, W, H)
     assert (st["text_cols"], st["text_rows"], st["text_x"], st["text_y"]) == \
-        (g.pc, g.pr, g.x0, g.y0), (st, g)
-    shown = read_frames(output, arrivals, g)
+        (lay.cols, lay.rows, lay.x0, lay.y0), (st, lay)
+    shown = read_frames(output, arrivals, lay)
     problems = []
     bad = [(i, round(s * 100, 1)) for i, (f, s, _, _) in enumerate(shown) if f is None]
     if bad:
@@ -189,7 +191,7 @@ def judge(glyphs, output, arrivals, st, w, samples, starve):
         problems.append(f"only {len(offs)} A/V offsets measured")
         return problems
     allow = [1000 * starve.waited(t - 0.1, t) for t, _, _, _ in offs]
-    print(f"{glyphs} {g}: {len(frames)}/{FRAMES} frames shown in order, "
+    print(f"{glyphs} {lay.cols}x{lay.rows} cells at ({lay.x0},{lay.y0}): {len(frames)}/{FRAMES} frames shown in order, "
           f"{len(missing)} missing; cells equal min "
           f"{min(s for f, s, _, _ in shown if f is not None) * 100:.2f} %; bytes per frame "
           f"mean {statistics.mean(sizes):.0f} max {max(sizes)} (player: {st['text_bytes']} "
@@ -236,15 +238,11 @@ def test_ascii_on_the_serial_console_frame_by_frame_in_sync():
     check_text("ascii")
 
 
-def test_geometry_and_frames_tell_apart():
-    # docs/player.md's worked example: the 480x360 clip on 80x24 in half
-    # blocks takes 61x23 cells from column 9 (the last row stays free).
-    g = Geometry(80, 24, 480, 360, "half")
-    assert (g.pc, g.pr, g.x0, g.y0) == (61, 23, 9, 0), g
+def test_neighbouring_frames_tell_apart():
     # The check can name the frame shown: neighbouring frames of the test
     # clip differ in more than 1 % of the screen's cells in every set.
     for glyphs in ("half", "braille", "ascii"):
-        clip = Frames(Geometry(COLS, ROWS, W, H, glyphs))
+        clip = Frames(layout(glyphs, COLS, ROWS, W, H))
         for f in (0, 57, 58, 150):
             share = matching_cells(clip[f], clip[f + 1]) / (COLS * ROWS)
             assert share < MATCH, (glyphs, f, share)
