@@ -30,8 +30,9 @@ is heard in the window, in a WAV capture and in a --record video alike.
 QEMU's `-serial mon:stdio`, which makes the terminal raw (^C, ^Z are bytes
 for the guest, not signals for run.py) and quits on Ctrl-A x (QUIT_KEYS,
 said in one line at the start); no window and no GPU (the guest has no
-/dev/fb0: `player` plays as text); sound as in window mode (--audio auto). The guest learns the terminal's size from the
-bootarg console_size=COLSxROWS (--console-size, else the host terminal's).
+/dev/fb0: `player` plays as text); sound as in window mode (--audio
+auto). The guest learns the terminal's size from the bootarg
+console_size=COLSxROWS (--console-size, else the host terminal's).
 Whatever way the run ends, run.py puts the terminal settings back and ends
 what the guest may have left on in it (TERMINAL_RESET: a synchronized
 update, hidden cursor, colours).
