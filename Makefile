@@ -154,15 +154,14 @@ e2e: $(BUILD)/kernel.elf $(TEST_EXTRA_PREREQS)
 # demo runs in this terminal instead (run.py --display terminal: the guest's
 # console here, raw, Ctrl-A x quits QEMU): the autoplay line plays the clip
 # as text (player --text), then says in one line how to play it again and
-# how to quit.
+# how to quit. make demo DEMO_DISPLAY=terminal does that with a display too.
 DEMO_DISK := $(BUILD)/demo.dsk
 DEMO_CLIP := /media/$(notdir $(CLIP_BAV))
 DEMO_PLAY := player --stats $(DEMO_CLIP)
-ifeq ($(strip $(DISPLAY)$(WAYLAND_DISPLAY)),)
-DEMO_DISPLAY := terminal
+DEMO_DISPLAY := $(if $(strip $(DISPLAY)$(WAYLAND_DISPLAY)),window,terminal)
+ifeq ($(DEMO_DISPLAY),terminal)
 DEMO_AUTOPLAY := player --text --stats $(DEMO_CLIP); echo "demo: again: player --text $(DEMO_CLIP)   quit: Ctrl-A x"
 else
-DEMO_DISPLAY := window
 DEMO_AUTOPLAY := $(DEMO_PLAY)
 endif
 .PHONY: demo-disk record
