@@ -4,6 +4,7 @@
 #   make            build/kernel.elf (and build/hdd.dsk once there is a disk)
 #   make test       host unit tests + QEMU end-to-end tests: "N passed, M failed"
 #   make demo       build everything, boot in a QEMU window, play the clip
+#                   (no display, e.g. over SSH: in this terminal, as text)
 #   make record     the same headless, recorded into build/demo.mp4
 #   make debug      boot halted, waiting for gdb (see README)
 #   make bench      print the benchmark table
@@ -160,18 +161,31 @@ e2e: $(BUILD)/kernel.elf $(TEST_EXTRA_PREREQS)
 # /etc/autoplay, so init plays the clip after the boot log and leaves you at
 # the shell (run `player /media/NAME.bav` again from there). The copy keeps
 # the tests' disk free of autoplay and the demo's writes away from it.
+#
+# Without a display (neither DISPLAY nor WAYLAND_DISPLAY: SSH, a server) the
+# demo runs in this terminal instead (run.py --display terminal: the guest's
+# console here, raw, Ctrl-A x quits QEMU): the autoplay line plays the clip
+# as text (player --text), then says in one line how to play it again and
+# how to quit. make demo DEMO_DISPLAY=terminal does that with a display too.
 DEMO_DISK := $(BUILD)/demo.dsk
-DEMO_PLAY := player --stats /media/$(notdir $(CLIP_BAV))
+DEMO_CLIP := /media/$(notdir $(CLIP_BAV))
+DEMO_PLAY := player --stats $(DEMO_CLIP)
+DEMO_DISPLAY := $(if $(strip $(DISPLAY)$(WAYLAND_DISPLAY)),window,terminal)
+ifeq ($(DEMO_DISPLAY),terminal)
+DEMO_AUTOPLAY := player --text --stats $(DEMO_CLIP); echo "demo: again: player --text $(DEMO_CLIP)   quit: Ctrl-A x"
+else
+DEMO_AUTOPLAY := $(DEMO_PLAY)
+endif
 .PHONY: demo-disk record
 demo-disk: $(DISK_IMG) | deps
 	cp $(DISK_IMG) $(DEMO_DISK).tmp
-	printf '%s\n' '$(DEMO_PLAY)' > $(BUILD)/autoplay
+	printf '%s\n' '$(DEMO_AUTOPLAY)' > $(BUILD)/autoplay
 	debugfs -w -R "write $(BUILD)/autoplay /etc/autoplay" $(DEMO_DISK).tmp >/dev/null 2>&1
 	mv $(DEMO_DISK).tmp $(DEMO_DISK)
 
 demo: $(BUILD)/kernel.elf demo-disk
 	$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --disk $(DEMO_DISK) \
-	  --display window --audio auto
+	  --display $(DEMO_DISPLAY) --audio auto
 
 # Headless: plays the clip once and writes build/demo.mp4 (screen + sound).
 # run.py tells the guest the capture's output latency (docs/audio.md).
