@@ -320,6 +320,11 @@ def measure_guest(rows):
                      audio_rate=44100, timeout=seconds + 240) as m:
             status = m.wait(seconds + 300)
             text = m.text
+    os.makedirs(CACHE, exist_ok=True)
+    log = os.path.join(CACHE, "guest.log")
+    with open(log, "w") as f:
+        f.write(text)
+    say(f"guest: exit status {status}, its console output in {os.path.relpath(log, ROOT)}")
     stats = stats_lines(text)
     if len(stats) != len(rows):
         raise RuntimeError(f"guest printed {len(stats)} player-stats line(s) for {len(rows)} "
