@@ -14,7 +14,8 @@ default clip, one table of:
 - in the guest (one boot, tools/run.py --display none --audio wav:...,
   each clip played in full with `player --stats`): decode time per frame
   (mean, p99) and the player's CPU time per frame, frames dropped, audio
-  underruns.
+  underruns; and how long the host kept QEMU off the CPU meanwhile
+  (tests/harness/hostload.py), so a drop can be told from a busy host.
 
 The frames are the encoder's own: the real clip goes through
 tools/encode/encode.py (ffmpeg extracts and scales, levels 2 = threshold
@@ -312,6 +313,7 @@ def measure_guest(rows):
     run's player-stats to its row."""
     sys.path.insert(0, os.path.join(ROOT, "tests"))
     from harness import Machine
+    from harness.hostload import Starvation, qemu_pid
     seconds = sum(r["info"]["frames"] * r["info"]["den"] / r["info"]["num"] for r in rows)
     with tempfile.TemporaryDirectory(prefix="bench-codec-guest-") as tmp:
         files = {f"/media/bench{i}.bav": r["clip"] for i, r in enumerate(rows)}
@@ -320,7 +322,15 @@ def measure_guest(rows):
         say(f"guest: playing {len(rows)} clip(s), {seconds:.0f} s in real time")
         with Machine(cmd=cmd, disk=img, audio=f"wav:{os.path.join(tmp, 'cap.wav')}",
                      audio_rate=44100, timeout=seconds + 240) as m:
-            status = m.wait(seconds + 300)
+            starve = Starvation(qemu_pid(m.proc.pid), period=0.05)
+            spans = []              # host time each clip played
+            for i, r in enumerate(rows):
+                start = m.expect(rf"player: /media/bench{i}\.bav:", timeout=seconds + 120)
+                t0 = time.monotonic()
+                m.expect(r"player-stats: [^\n]*\n", timeout=seconds + 120, since=start.end())
+                spans.append((t0, time.monotonic()))
+            status = m.wait(120)
+            starve.stop()
             text = m.text
     os.makedirs(CACHE, exist_ok=True)
     log = os.path.join(CACHE, "guest.log")
@@ -331,8 +341,24 @@ def measure_guest(rows):
     if len(stats) != len(rows):
         raise RuntimeError(f"guest printed {len(stats)} player-stats line(s) for {len(rows)} "
                            f"clip(s) (exit {status}); output ends:\n" + text[-2000:])
-    for row, st in zip(rows, stats):
+    for row, st, span in zip(rows, stats, spans):
         row["guest"] = st
+        row["starved"] = starved(starve.samples, *span)
+
+
+def starved(samples, t0, t1, span=1.0):
+    """(seconds, worst `span` s): how long the host kept QEMU's most-delayed
+    thread waiting for a CPU between t0 and t1 (harness.hostload's samples),
+    in all and within the worst stretch: frames dropped then are the host's."""
+    inside = [(b, w) for a, b, w in samples if t0 < b <= t1]
+    worst, window, first = 0.0, 0.0, 0
+    for b, w in inside:
+        window += w
+        while inside[first][0] <= b - span:
+            window -= inside[first][1]
+            first += 1
+        worst = max(worst, window)
+    return sum(w for _, w in inside), worst
 
 
 # ---- the table ---------------------------------------------------------------
@@ -397,6 +423,9 @@ def print_table(rows):
     line("guest decode, µs per frame: mean / p99", [(c[0], "") for c in g])
     line("player CPU per frame, ms", [(c[1], "") for c in g])
     line("guest frames shown / dropped / audio underruns", [(c[2], "") for c in g])
+    line("host kept QEMU off the CPU: total / worst 1 s stretch",
+         [(f"{r['starved'][0]:.1f} s / {r['starved'][1] * 1000:.0f} ms" if "starved" in r
+           else r.get("guest_why", "not run"), "") for r in rows])
     for r in rows:
         print(f"\n{r['name']}: {r['clip']}; JBIG1 options {' '.join(r['anchors']['jbig_opts'])} "
               f"(the best of {len(JBIG_OPTION_SETS)} sets on every {JBIG_SAMPLE_EVERY}th frame)")
