@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """tests/bench/bench_codec.py — the clip codec against the anchors, one table.
 
-For the real clip named by $CODEC_CLIP (`make bench CODEC_CLIP=video.mkv`;
-a real drawn animation with music: see docs/clip-format.md) and for the
-default clip, one table of:
+For the real clip named by $CODEC_CLIP (`make bench CODEC_CLIP=video.mkv`:
+a real drawn animation with music, several minutes) and for the default
+clip, one table of:
 - video bytes of the .bav as this tree writes it, and of .bav version 1 (the
   old format) on the same frames; the anchors on the same frames, raw 1 bit
   per pixel (what `bavdecode --1bpp` writes): gzip -9, zstd -19 --long,
@@ -20,10 +20,10 @@ default clip, one table of:
 The frames are the encoder's own: the real clip goes through
 tools/encode/encode.py (ffmpeg extracts and scales, levels 2 = threshold
 128), then `bavdecode` of that .bav gives the frames every other coder gets
-(lossless, so they are exactly the encoder's input). Version 1 is written by
-this tree's bavenc if it still can (`--bav-version 1`), else by bavenc and
-bavdecode built from the sources of V1_COMMIT (git archive; needs a git
-checkout, else that row says why not).
+(lossless, so they are exactly the encoder's input). Version 1 (which this
+tree's tools refuse) is written and read by bavenc, bavdecode and bavinfo
+built from the sources of V1_COMMIT (git archive; needs a git checkout, else
+that row says why not).
 
 Slow steps are cached under build/bench-codec/ by content hash (the encoded
 real clip, its version-1 twin, the anchors' sizes), so a rerun only plays
@@ -177,12 +177,8 @@ def anchor_sizes(packed, w, h):
 # ---- .bav version 1 ----------------------------------------------------------
 def v1_tools():
     """(bavenc argv prefix, bavdecode, bavinfo) writing and reading .bav
-    version 1, or (None, why) when there is no way here."""
-    bavenc = os.path.join(HOST, "bavenc")
-    usage = subprocess.run([bavenc], capture_output=True, text=True).stderr
-    if "--bav-version" in usage:
-        return [bavenc, "--bav-version", "1"], os.path.join(HOST, "bavdecode"), \
-            os.path.join(HOST, "bavinfo")
+    version 1, built once from V1_COMMIT; or (None, why) when there is no
+    way here."""
     out = os.path.join(CACHE, "v1-" + V1_COMMIT[:12])
     tools = [os.path.join(out, t) for t in ("bavenc", "bavdecode", "bavinfo")]
     if all(os.access(t, os.X_OK) for t in tools):
@@ -268,14 +264,13 @@ def measure_host(name, clip, v1):
         run([os.path.join(HOST, "bavdecode"), clip, "-o", packed, "--1bpp"])
         row["anchors"] = anchor_sizes(packed, info["w"], info["h"])
         os.unlink(packed)
-        if v1[0] is None:
-            row["v1_why"] = v1[1]
-        elif info["version"] == 1:
+        if info["version"] == 1:
             row["v1"] = dict(video=info["video"], fps=None)     # the same file
+        elif v1[0] is None:
+            row["v1_why"] = v1[1]
         else:
             enc, dec, binfo = v1
-            key = f"{file_hash(clip, enc[0])}-{'-'.join(enc[1:])}"
-            old = os.path.join(CACHE, "v1", key + ".bav")
+            old = os.path.join(CACHE, "v1", file_hash(clip, enc[0]) + ".bav")
             if not os.path.exists(old):
                 say(f"{name}: writing the same frames as .bav version 1")
                 os.makedirs(os.path.dirname(old), exist_ok=True)

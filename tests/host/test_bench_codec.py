@@ -6,7 +6,8 @@ made here with ffmpeg) so it cannot rot unnoticed: the video goes through
 encode.py as a real clip would, every anchor gets exactly the clip's frames
 (thresholded at 128, JBIG1's PBMs black = 1 and lossless with the chosen
 options), the version-1 twin decodes to the same frames, the results are
-cached, and the table has every row. No timing is judged.
+cached, and the table has every row. No timing is judged. Where git has
+no V1_COMMIT (a shallow clone) the version-1 part is what says so.
 Needs build/host/{bavenc,bavdecode,bavinfo}, pbmtojbg, jbgtopbm, zstd, xz.
 """
 import contextlib
@@ -17,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 
-from harness import NotRunHere
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "bench"))
@@ -80,21 +80,19 @@ def test_codec_bench_host_pipeline_on_a_tiny_clip():
     with tempfile.TemporaryDirectory(prefix="test-bench-codec-") as tmp:
         bc.CACHE = os.path.join(tmp, "cache")
         clip = bc.encode_real(tiny_video(tmp), ["--width", str(W), "--height", str(H)])
-        v1 = bc.v1_tools()
-        if v1[0] is None:
-            raise NotRunHere(f"no way to write .bav version 1 here: {v1[1]}")
+        v1 = bc.v1_tools()          # (None, why) where git has no V1_COMMIT
         row = bc.measure_host("tiny", clip, v1)
         assert (row["info"]["w"], row["info"]["h"], row["info"]["frames"]) == (W, H, 60), row
         gray = check_anchor_frames(clip, row, tmp)
 
         # The version-1 column is about the same frames.
-        if row["info"]["version"] != 1:
+        if row["info"]["version"] != 1 and v1[0] is not None:
             olds = os.listdir(os.path.join(bc.CACHE, "v1"))
             assert len(olds) == 1, olds
             old = os.path.join(bc.CACHE, "v1", olds[0])
             assert bc.clip_info(old, v1[2])["version"] == 1
             assert decoded(v1[1], old, tmp) == gray
-        assert row["v1"]["video"] > 0
+        assert row["v1"]["video"] > 0 if "v1" in row else row["v1_why"] == v1[1]
 
         # A second run takes the anchors (and the version-1 twin) from the cache.
         cached = os.path.join(bc.CACHE, "anchors")
@@ -111,5 +109,8 @@ def test_codec_bench_host_pipeline_on_a_tiny_clip():
         for label in (".bav version 1 (old)", "gzip -9", "zstd -19 --long", "xz -9e",
                       "JBIG1 per frame", "host decode", "guest decode", "player CPU"):
             assert label in text, (label, text)
-        xz_ratio = f"{row['anchors']['xz'] / row['v1']['video']:.3f}"
-        assert f"| {row['anchors']['xz']:,} | {xz_ratio} |" in text, text
+        if "v1" in row:
+            xz_ratio = f"{row['anchors']['xz'] / row['v1']['video']:.3f}"
+            assert f"| {row['anchors']['xz']:,} | {xz_ratio} |" in text, text
+        else:
+            assert row["v1_why"] in text, text
