@@ -7,7 +7,8 @@
 #                   (no display, e.g. over SSH: in this terminal, as text)
 #   make record     the same headless, recorded into build/demo.mp4
 #   make debug      boot halted, waiting for gdb (see README)
-#   make bench      print the benchmark table
+#   make bench      print the benchmark tables (CODEC_CLIP=video: the codec
+#                   table on a real clip too, tests/bench/bench_codec.py)
 #   make clean      remove build/
 #   make toolchain  print the compiler this make uses
 #

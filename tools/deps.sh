@@ -39,12 +39,14 @@ QEMU_MIN_MAJOR=8 QEMU_MIN_MINOR=2
 # (QEMU's -bios default); pactl and parec (pulseaudio-utils) and a
 # PulseAudio server the audio tests start privately (run.py's backend
 # choice, a sound server that stalls). cmp, cksum, gzip come with every
-# Debian (essential packages).
+# Debian (essential packages). The codec benchmark's anchors and their
+# test: pbmtojbg (jbigkit-bin), zstd, xz (xz-utils).
 APT_PKGS="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 clang lld llvm libclang-rt-dev
 gcc make python3 python3-pyte
 ffmpeg e2fsprogs bsdextrautils console-setup-linux
-device-tree-compiler gdb-multiarch opensbi pulseaudio-utils"
+device-tree-compiler gdb-multiarch opensbi pulseaudio-utils
+jbigkit-bin zstd xz-utils"
 # The PulseAudio server replaces a desktop's pipewire-pulse: where that is
 # installed, the server is not (the tests that need one then say they were
 # not run, and why).
@@ -117,22 +119,22 @@ case "$family" in
         manual_plan "sudo dnf install -y" "gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
             clang lld llvm compiler-rt gcc make python3 python3-pyte libasan libubsan
             qemu-system-riscv qemu-audio-pa qemu-audio-pipewire qemu-ui-gtk
-            ffmpeg-free e2fsprogs util-linux dtc gdb bsdtar curl" ;;
+            ffmpeg-free e2fsprogs util-linux dtc gdb bsdtar curl jbigkit zstd xz" ;;
     arch)
         manual_plan "sudo pacman -S --needed" "riscv64-elf-gcc riscv64-elf-binutils
             clang lld llvm compiler-rt gcc make python python-pyte
             qemu-system-riscv qemu-system-riscv-firmware qemu-audio-pa qemu-audio-pipewire qemu-ui-gtk
-            ffmpeg e2fsprogs util-linux dtc gdb libarchive curl" ;;
+            ffmpeg e2fsprogs util-linux dtc gdb libarchive curl jbigkit zstd xz" ;;
     suse)
         manual_plan "sudo zypper install" "cross-riscv64-elf-gcc14 cross-riscv64-binutils
             clang lld llvm gcc make python3 python3-pyte
             qemu-extra qemu-audio-pa qemu-audio-pipewire qemu-ui-gtk
-            ffmpeg-7 e2fsprogs util-linux dtc gdb bsdtar curl" ;;
+            ffmpeg-7 e2fsprogs util-linux dtc gdb bsdtar curl jbigkit zstd xz" ;;
     brew)
         # e2fsprogs is keg-only: its sbin directory must go on PATH. The
         # Makefile needs GNU make 4 (gmake), not macOS's make 3.81.
         manual_plan "brew install" "riscv64-elf-gcc riscv64-elf-binutils riscv64-elf-gdb
-            llvm lld make python qemu ffmpeg e2fsprogs dtc" gmake \
+            llvm lld make python qemu ffmpeg e2fsprogs dtc jbigkit zstd xz" gmake \
             'export PATH="$(brew --prefix e2fsprogs)/sbin:$(brew --prefix llvm)/bin:$(brew --prefix lld)/bin:$PATH"' ;;
     apt) ;;
     *) die "unsupported system '${PRETTY_NAME:-$ID}': supported are Debian 12 and 13, Ubuntu 24.04 and newer and their derivatives; Fedora, Arch, openSUSE and macOS get a list of packages (see README.md)" ;;

@@ -18,7 +18,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TIMES = os.path.join(ROOT, "build", "bench-times.txt")
 # Typical seconds per script; bench_player's scales with BENCH_SECONDS.
+# bench_codec's plays each clip in full (the real one only with CODEC_CLIP);
+# its anchors take minutes more the first time (then cached).
 TYPICAL_S = {"bench_audio.py": 60, "bench_boot.py": 20, "bench_clip.py": 15,
+             "bench_codec.py": 90 + (300 if os.environ.get("CODEC_CLIP") else 0),
              "bench_display.py": 20, "bench_load.py": 160, "bench_mem.py": 5,
              "bench_player.py": float(os.environ.get("BENCH_SECONDS", "190")) + 20,
              "bench_proc.py": 15, "bench_storage.py": 15, "bench_tty.py": 10,

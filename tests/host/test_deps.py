@@ -218,7 +218,7 @@ def test_installed_system_is_a_quick_no_op():
 TEST_COMMANDS = ["debugfs", "e2fsck", "mke2fs", "dumpe2fs", "ffmpeg", "ffprobe", "hexdump",
                  "cksum", "gzip", "cmp", "dtc", "make", "python3", "gcc",
                  "qemu-system-riscv64", "riscv64-unknown-elf-gcc", "clang", "ld.lld",
-                 "llvm-ar", "llvm-nm"]
+                 "llvm-ar", "llvm-nm", "pbmtojbg", "zstd", "xz"]
 
 
 def test_every_command_the_tests_run_comes_from_a_package_deps_installs():
