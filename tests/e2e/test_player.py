@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import wave
+import zlib
 
 from harness import BUILD, ROOT, Machine, run
 from harness.avsync import Watch, summary
@@ -320,6 +321,14 @@ def test_keys_pause_seek_quit():
     assert any(j < -3 * RATE for j in jumps), "no backward jump in the sound"
 
 
+def version_1(clip):
+    """The clip with version 1 in its header (and a header CRC to match)."""
+    old = bytearray(clip)
+    old[4:6] = (1).to_bytes(2, "little")
+    old[60:64] = zlib.crc32(bytes(old[:60])).to_bytes(4, "little")
+    return bytes(old)
+
+
 def test_corrupt_and_truncated_clips_fail_clearly():
     with tempfile.TemporaryDirectory() as tmp:
         clip = make_clip(os.path.join(tmp, "t.bav"), 3)
@@ -327,11 +336,13 @@ def test_corrupt_and_truncated_clips_fail_clearly():
         corrupt[len(clip) // 2] ^= 0x40                 # inside chunk 1's payload
         files = {"/media/ok.bav": clip, "/media/bad.bav": bytes(corrupt),
                  "/media/cut.bav": clip[:len(clip) * 2 // 3],
-                 "/media/junk.bav": b"not a clip at all" * 10}
+                 "/media/junk.bav": b"not a clip at all" * 10,
+                 "/media/old.bav": version_1(clip)}
         img = disk_with(tmp, files)
         with Machine(cmd="player /media/bad.bav; echo bad $?; player /media/cut.bav; "
                          "echo cut $?; player /media/junk.bav; echo junk $?; "
                          "player /media/none.bav; echo none $?; "
+                         "player /media/old.bav; echo old $?; "
                          "player --no-audio --stats /media/ok.bav; echo ok $?",
                      timeout=60, disk=img) as m:
             starve = Starvation(qemu_pid(m.proc.pid))
@@ -344,7 +355,10 @@ def test_corrupt_and_truncated_clips_fail_clearly():
     assert re.search(r"player: /media/cut.bav: truncated", out), out[-2000:]
     assert re.search(r"player: /media/junk.bav: not a valid .bav clip", out), out[-2000:]
     assert re.search(r"player: /media/none.bav: .*(no such|not found)", out, re.I), out[-2000:]
-    for name in ("bad", "cut", "junk", "none"):
+    # A version 1 clip (run-length coded) is refused by name, never misread.
+    assert re.search(r"player: /media/old.bav: .*version 1 clip: re-encode with tools/encode",
+                     out), out[-2000:]
+    for name in ("bad", "cut", "junk", "none", "old"):
         assert re.search(rf"^{name} 1$", out, re.M), (name, out[-2000:])
     # The machine still works: a clean clip plays (without sound, on the
     # monotonic clock) after the failures.

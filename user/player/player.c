@@ -657,6 +657,8 @@ static void set_paused(bool paused)
 
 /* ---- statistics ----------------------------------------------------------- */
 
+#define DECODE_HIST 10000         /* 10 us steps up to 100 ms */
+
 static struct {
     uint64_t shown, dropped, decoded;
     int64_t late_max_us;
@@ -667,7 +669,21 @@ static struct {
     uint64_t stalls;              /* times a due frame waited for the disk */
     uint64_t sleep_ns;            /* time spent in the loop's nanosleep */
     uint32_t drop_reports;
+    uint64_t decode_ns;           /* in bav_decode_frame, all frames */
+    uint32_t decode_hist[DECODE_HIST];   /* frames by decode time, 10 us steps */
 } st;
+
+/* The decode time under which 99 % of the frames decoded, in us. */
+static uint64_t decode_p99_us(void)
+{
+    uint64_t seen = 0;
+    for (uint32_t i = 0; i < DECODE_HIST; i++) {
+        seen += st.decode_hist[i];
+        if (seen * 100 >= st.decoded * 99)
+            return (uint64_t)(i + 1) * 10;
+    }
+    return DECODE_HIST * 10;
+}
 
 
 /* The kernel's exact idle time (/dev/stat idle_ns): the guest was busy for
@@ -739,14 +755,18 @@ static void print_stats(void)
            (unsigned long long)(rstats.max_piece_ns / 1000));
     printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
            "av_max_us=%lld underruns=%llu lead_ms=%llu feed_gap_ms=%llu audio_low_ms=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
-           "scale=%s x=%u y=%u latency_us=%llu\n",
+           "scale=%s x=%u y=%u latency_us=%llu decode_us_mean=%llu decode_us_p99=%llu "
+           "cpu_us_per_frame=%llu\n",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
            (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
            (unsigned long long)underruns, (unsigned long long)lead_ms,
            (unsigned long long)gap_ms, (unsigned long long)low_ms, (unsigned long long)own_pm, (unsigned long long)wake_pm,
            (unsigned long long)guest_pm, (long long)first_ms,
            (unsigned long long)st.stalls, scale_text(), screen.x, screen.y,
-           (unsigned long long)(audio.fd >= 0 ? audio.latency_ns / 1000 : 0));
+           (unsigned long long)(audio.fd >= 0 ? audio.latency_ns / 1000 : 0),
+           (unsigned long long)(st.decoded ? st.decode_ns / 1000 / st.decoded : 0),
+           (unsigned long long)(st.decoded ? decode_p99_us() : 0),
+           (unsigned long long)(st.decoded ? own / 1000 / st.decoded : 0));
 }
 
 /* ---- video ---------------------------------------------------------------- */
@@ -831,9 +851,13 @@ static uint64_t video_step(uint64_t clock)
         if (r <= 0)
             chunk_error(s->chunk, r ? r : BAV_E_FRAME);
         struct bav_rect d;
+        uint64_t t0 = now_ns();
         r = bav_decode_frame(&clip.h, &f, video.cur, bav_frame_bytes(&clip.h), &d);
+        uint64_t took = now_ns() - t0;
         if (r < 0)
             chunk_error(s->chunk, r);
+        st.decode_ns += took;
+        st.decode_hist[took / 10000 < DECODE_HIST ? took / 10000 : DECODE_HIST - 1]++;
         rect_union(&damage, &d);
         decoded++;
         st.decoded++;
