@@ -217,7 +217,8 @@ struct bav_range_decoder {
 };
 
 /* Walks the frames of one chunk: reads the video stream's frame headers
- * and holds the models that bav_decode_frame adapts. */
+ * and holds the models that bav_decode_frame adapts. Large (about 600 KiB,
+ * the models): keep it static or on the heap, not on a small stack. */
 struct bav_frame_reader {
     struct bav_range_decoder rc;
     uint32_t frames_left;
