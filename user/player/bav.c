@@ -415,13 +415,14 @@ static const uint8_t zero_row[BAV_MAX_DIM];
 
 /* Every pixel of the changed blocks, in raster order over the whole frame,
  * in place: pixels before (x, y) are this frame's, from it on the
- * reference's, which is what the context needs. */
+ * reference's, which is what the context needs. Stops early once the
+ * stream has run out (the frame is refused anyway). */
 static void decode_pixels(struct bav_frame_reader *r, const struct bav_header *h,
                           uint8_t *cur)
 {
     uint32_t w = h->width, across = bav_blocks_across(h);
     unsigned planes = bav_planes(h->levels);
-    for (uint32_t y = 0; y < h->height; y++) {
+    for (uint32_t y = 0; y < h->height && !r->rc.overrun; y++) {
         uint8_t *row = cur + (size_t)y * w;
         struct bav_rows rows = {
             y >= 2 ? row - 2 * (size_t)w : zero_row, y >= 1 ? row - w : zero_row,
