@@ -96,7 +96,7 @@ int bav_walk(const uint8_t *file, size_t len, bool verify_crc,
             frame_no++;
         }
         if (err) {
-            snprintf(where, where_size, "frame records of chunk %u", i);
+            snprintf(where, where_size, "video stream of chunk %u", i);
             return err;
         }
     }
