@@ -368,6 +368,9 @@ def test_corrupt_and_truncated_clips_fail_clearly():
     # period QEMU spent waiting for a CPU (tests/harness/hostload.py).
     allowed = 2 + int(2 * starve.total() * 30)
     assert st["shown"] + st["dropped"] == 90 and st["dropped"] <= allowed, (st, allowed)
+    # The decode timing keys (make bench's codec table reads them).
+    assert 0 < st["decode_us_mean"] <= st["cpu_us_per_frame"], st
+    assert 0 < st["decode_us_p99"] <= 100000, st
 
 
 def test_fit_shrinks_a_clip_bigger_than_the_screen():

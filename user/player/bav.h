@@ -12,7 +12,8 @@
  *     bav_check_chunk(payload)            (CRC32)
  *     PCM = payload[0 .. c.audio_bytes)
  *     bav_frames_begin(payload) then bav_next_frame() until it returns 0,
- *     bav_decode_frame() into the current-frame buffer (the delta reference),
+ *     each frame bav_decode_frame()d, before the next is read, into the
+ *     current-frame buffer (the previous frame: the reference),
  *     bav_blit_bgrx() the damaged rectangle onto the screen.
  *
  * Invariants: no function reads or writes outside the buffers and lengths it
