@@ -170,7 +170,10 @@ TEST(context_next_matches_context_at)
             unsigned c = bav_context_at(&r, 0, p, (unsigned)planes);
             for (uint32_t x = 0; x + 1 < w; x++) {
                 unsigned bit = bav_bit(&r, r.cur, x, p, (unsigned)planes);
-                c = bav_context_next(&r, c, x, p, (unsigned)planes, bit);
+                unsigned edge = bav_context_next(&r, c, x, p, (unsigned)planes, bit, false);
+                if (x + 3 < w)      /* the unchecked form agrees inside */
+                    CHECK_EQ(bav_context_next(&r, c, x, p, (unsigned)planes, bit, true), edge);
+                c = edge;
                 CHECK_EQ(c, bav_context_at(&r, x + 1, p, (unsigned)planes));
             }
         }

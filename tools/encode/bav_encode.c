@@ -140,7 +140,7 @@ static void encode_run(struct bav_chunk_encoder *enc, const struct bav_rows *row
         for (unsigned p = planes; p-- > 0;) {
             unsigned bit = code >> p & 1u;
             rc_put(&enc->rc, &enc->m.pixel[p][ctx[p]], bit);
-            ctx[p] = bav_context_next(rows, ctx[p], x, p, planes, bit);
+            ctx[p] = bav_context_next(rows, ctx[p], x, p, planes, bit, false);
         }
     }
 }

@@ -197,17 +197,35 @@ static inline unsigned bav_context_at(const struct bav_rows *r, uint32_t x,
     return c;
 }
 
+/* bav_bit for an x known to be inside the row. */
+static inline unsigned bav_bit_inside(const struct bav_rows *r, const uint8_t *row,
+                                      uint32_t x, unsigned p, unsigned planes)
+{
+    if (planes == 1)
+        return row[x] >> 7;
+    return (unsigned)(r->code_of[row[x]] >> p) & 1u;
+}
+
 /* The context of x + 1 from c, the context of x, and bit, pixel x's plane p
- * just coded: equal to bav_context_at(r, x + 1, ...) once pixel x holds it. */
+ * just coded: equal to bav_context_at(r, x + 1, ...) once pixel x holds it.
+ * inside: the caller knows x + 3 < width, so no edge checks are needed (the
+ * decoder's inner loop; a constant once inlined). */
 static inline unsigned bav_context_next(const struct bav_rows *r, unsigned c,
                                         uint32_t x, unsigned p, unsigned planes,
-                                        unsigned bit)
+                                        unsigned bit, bool inside)
 {
-    return ((c << 1) & BAV_CTX_MASK & ~BAV_CTX_NEW_BITS) |
-           bav_bit(r, r->up2, x + 2, p, planes) |
-           bav_bit(r, r->up1, x + 3, p, planes) << 3 | bit << 8 |
-           bav_bit(r, r->ref, x + 2, p, planes) << 10 |
-           bav_bit(r, r->below, x + 2, p, planes) << 12;
+    unsigned fresh;
+    if (inside)
+        fresh = bav_bit_inside(r, r->up2, x + 2, p, planes) |
+                bav_bit_inside(r, r->up1, x + 3, p, planes) << 3 |
+                bav_bit_inside(r, r->ref, x + 2, p, planes) << 10 |
+                bav_bit_inside(r, r->below, x + 2, p, planes) << 12;
+    else
+        fresh = bav_bit(r, r->up2, x + 2, p, planes) |
+                bav_bit(r, r->up1, x + 3, p, planes) << 3 |
+                bav_bit(r, r->ref, x + 2, p, planes) << 10 |
+                bav_bit(r, r->below, x + 2, p, planes) << 12;
+    return ((c << 1) & BAV_CTX_MASK & ~BAV_CTX_NEW_BITS) | fresh | bit << 8;
 }
 
 /* The range decoder: 32-bit range and code, bytes most significant first. */
