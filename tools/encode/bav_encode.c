@@ -96,6 +96,11 @@ void bav_chunk_begin(struct bav_chunk_encoder *enc, const struct bav_header *h)
     bav_models_reset(&enc->m, h->levels,
                      bav_blocks_across(h) * bav_blocks_down(h));
     enc->frames = 0;
+    enc->black = calloc((size_t)bav_frame_bytes(h), 1);
+    if (!enc->black) {
+        fputs("bavenc: out of memory\n", stderr);
+        exit(1);
+    }
 }
 
 static bool block_changed(const struct bav_header *h, const uint8_t *ref,
@@ -181,17 +186,7 @@ int bav_chunk_frame(struct bav_chunk_encoder *enc, const uint8_t *prev,
                     const uint8_t *cur)
 {
     size_t n = (size_t)bav_frame_bytes(&enc->h);
-    static uint8_t *black;          /* the key frames' reference */
-    static size_t black_size;
-    if (black_size < n) {
-        free(black);
-        black = calloc(n, 1);
-        black_size = black ? n : 0;
-        if (!black) {
-            fputs("bavenc: out of memory\n", stderr);
-            exit(1);
-        }
-    }
+    const uint8_t *black = enc->black;
     int key = enc->frames == 0 ||
               count_differences(cur, black, n) < count_differences(cur, prev, n);
     if (enc->frames > 0)
@@ -208,6 +203,8 @@ int bav_chunk_frame(struct bav_chunk_encoder *enc, const uint8_t *prev,
 size_t bav_chunk_end(struct bav_chunk_encoder *enc, uint8_t **out)
 {
     rc_finish(&enc->rc);
+    free(enc->black);
+    enc->black = NULL;
     *out = enc->rc.out;
     size_t len = enc->rc.len;
     enc->rc.out = NULL;

@@ -39,9 +39,11 @@ struct bav_chunk_encoder {
     struct bav_range_encoder rc;
     struct bav_models m;
     uint32_t frames;
+    uint8_t *black;                 /* the key frames' reference */
 };
 
-/* enc is large (struct bav_models): allocate it. */
+/* enc is large (struct bav_models): allocate it. Encoders share nothing,
+ * so chunks may be coded on several threads at once. */
 void bav_chunk_begin(struct bav_chunk_encoder *enc, const struct bav_header *h);
 /* Adds frame cur; prev is the chunk's previous frame (ignored for the
  * first). Codes a key frame when it is the chunk's first or when cur is
