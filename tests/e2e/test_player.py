@@ -9,6 +9,7 @@ A/V offset, no dropped frames, the captured sound equal to the clip's PCM;
 space/left/right/q; corrupt and truncated clips.
 """
 import os
+import random
 import re
 import shutil
 import statistics
@@ -406,6 +407,40 @@ def test_fit_shrinks_a_clip_bigger_than_the_screen():
         assert shot.pixel(x, y) == (255, 255, 255), (x, y, shot.pixel(x, y))
     for x, y in ((640, 360), (33, 360), (1246, 360), (640, 33), (640, 686)):
         assert shot.pixel(x, y) == (0, 0, 0), (x, y, shot.pixel(x, y))
+
+
+def test_gray_clip_shows_its_levels():
+    """A 16-level clip, decoded in the guest plane by plane: the first
+    frames are noise, the rest one still picture of 16 gray bands (reversed
+    in the lower half) reached by a delta frame; the screen shows exactly
+    those grays (level * 17) at scale 6."""
+    w, h = 160, 120
+    r = random.Random(16)
+    noise = [bytes(r.randrange(256) for _ in range(w * h)) for _ in range(2)]
+    bands = bytes((x // 10 if y < h // 2 else 15 - x // 10) * 17
+                  for y in range(h) for x in range(w))
+    with tempfile.TemporaryDirectory() as tmp:
+        clip = os.path.join(tmp, "gray.bav")
+        subprocess.run([BAVENC, "-o", clip, "--width", str(w), "--height", str(h),
+                        "--fps", "2", "--levels", "16"],
+                       input=b"".join(noise) + bands * 6, check=True)
+        with open(clip, "rb") as f:
+            img = disk_with(tmp, {"/media/gray.bav": f.read()})
+        with Machine(cmd="player --stats --no-audio /media/gray.bav", disk=img, qmp=True,
+                     timeout=60) as m:
+            m.expect(r"player: /media/gray.bav: 160x120.*scale 6 at \(160,0\)")
+            time.sleep(2.5)
+            shot = m.screendump()
+            m.expect(r"player-stats: ")
+            assert m.wait() == 0, m.tail()
+            out = m.text
+    st = stats_of(out)
+    assert st["shown"] + st["dropped"] == 8, st
+    for x in range(5, w, 10):
+        for y in (10, 100):
+            level = x // 10 if y < h // 2 else 15 - x // 10
+            g = level * 17
+            assert shot.pixel(160 + 6 * x + 3, 6 * y + 3) == (g, g, g), (x, y, level)
 
 
 # tests/run_tests.py: the sync test is timing-sensitive (0 dropped frames,
