@@ -427,28 +427,30 @@ decode_run(struct bav_frame_reader *r, const struct bav_rows *rows, uint8_t *row
 
 static const uint8_t zero_row[BAV_MAX_DIM];
 
-/* Every pixel of the changed blocks, in raster order over the whole frame,
- * in place: pixels before (x, y) are this frame's, from it on the
+/* Every pixel of the changed blocks (all inside the rectangle `changed`),
+ * in raster order over the whole frame, in place: pixels before (x, y) are this frame's, from it on the
  * reference's, which is what the context needs. Stops early once the
  * stream has run out (the frame is refused anyway). */
 static void decode_pixels(struct bav_frame_reader *r, const struct bav_header *h,
-                          uint8_t *cur)
+                          uint8_t *cur, const struct bav_rect *changed)
 {
     uint32_t w = h->width, across = bav_blocks_across(h);
+    uint32_t bx_first = changed->x0 / BAV_BLOCK;
+    uint32_t bx_end = (changed->x1 + BAV_BLOCK - 1) / BAV_BLOCK;
     unsigned planes = bav_planes(h->levels);
-    for (uint32_t y = 0; y < h->height && !r->rc.overrun; y++) {
+    for (uint32_t y = changed->y0; y < changed->y1 && !r->rc.overrun; y++) {
         uint8_t *row = cur + (size_t)y * w;
         struct bav_rows rows = {
             y >= 2 ? row - 2 * (size_t)w : zero_row, y >= 1 ? row - w : zero_row,
             row, row, y + 1 < h->height ? row + w : zero_row, w, r->m.code_of};
         const uint8_t *flags = r->m.changed + (size_t)(y / BAV_BLOCK) * across;
-        for (uint32_t bx = 0; bx < across;) {
+        for (uint32_t bx = bx_first; bx < bx_end;) {
             if (!flags[bx]) {
                 bx++;
                 continue;
             }
             uint32_t end = bx;
-            while (end < across && flags[end])
+            while (end < bx_end && flags[end])
                 end++;
             uint32_t x0 = bx * BAV_BLOCK, x1 = end * BAV_BLOCK < w ? end * BAV_BLOCK : w;
             if (planes == 1)
@@ -486,7 +488,7 @@ int bav_decode_frame(const struct bav_header *h, const struct bav_frame *f,
         memset(r->m.changed, 0, blocks);
     }
     decode_flags(r, h, d);
-    decode_pixels(r, h, cur);
+    decode_pixels(r, h, cur, d);
     if (f->key)
         d->x0 = 0, d->y0 = 0, d->x1 = h->width, d->y1 = h->height;
     if (r->rc.overrun || (r->frames_left == 0 && !stream_used_up(r)))
