@@ -9,6 +9,7 @@ A/V offset, no dropped frames, the captured sound equal to the clip's PCM;
 space/left/right/q; corrupt and truncated clips.
 """
 import os
+import random
 import re
 import shutil
 import statistics
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 import wave
+import zlib
 
 from harness import BUILD, ROOT, Machine, run
 from harness.avsync import Watch, summary
@@ -320,6 +322,14 @@ def test_keys_pause_seek_quit():
     assert any(j < -3 * RATE for j in jumps), "no backward jump in the sound"
 
 
+def version_1(clip):
+    """The clip with version 1 in its header (and a header CRC to match)."""
+    old = bytearray(clip)
+    old[4:6] = (1).to_bytes(2, "little")
+    old[60:64] = zlib.crc32(bytes(old[:60])).to_bytes(4, "little")
+    return bytes(old)
+
+
 def test_corrupt_and_truncated_clips_fail_clearly():
     with tempfile.TemporaryDirectory() as tmp:
         clip = make_clip(os.path.join(tmp, "t.bav"), 3)
@@ -327,11 +337,13 @@ def test_corrupt_and_truncated_clips_fail_clearly():
         corrupt[len(clip) // 2] ^= 0x40                 # inside chunk 1's payload
         files = {"/media/ok.bav": clip, "/media/bad.bav": bytes(corrupt),
                  "/media/cut.bav": clip[:len(clip) * 2 // 3],
-                 "/media/junk.bav": b"not a clip at all" * 10}
+                 "/media/junk.bav": b"not a clip at all" * 10,
+                 "/media/old.bav": version_1(clip)}
         img = disk_with(tmp, files)
         with Machine(cmd="player /media/bad.bav; echo bad $?; player /media/cut.bav; "
                          "echo cut $?; player /media/junk.bav; echo junk $?; "
                          "player /media/none.bav; echo none $?; "
+                         "player /media/old.bav; echo old $?; "
                          "player --no-audio --stats /media/ok.bav; echo ok $?",
                      timeout=60, disk=img) as m:
             starve = Starvation(qemu_pid(m.proc.pid))
@@ -344,7 +356,10 @@ def test_corrupt_and_truncated_clips_fail_clearly():
     assert re.search(r"player: /media/cut.bav: truncated", out), out[-2000:]
     assert re.search(r"player: /media/junk.bav: not a valid .bav clip", out), out[-2000:]
     assert re.search(r"player: /media/none.bav: .*(no such|not found)", out, re.I), out[-2000:]
-    for name in ("bad", "cut", "junk", "none"):
+    # A version 1 clip (run-length coded) is refused by name, never misread.
+    assert re.search(r"player: /media/old.bav: .*version 1 clip: re-encode with tools/encode",
+                     out), out[-2000:]
+    for name in ("bad", "cut", "junk", "none", "old"):
         assert re.search(rf"^{name} 1$", out, re.M), (name, out[-2000:])
     # The machine still works: a clean clip plays (without sound, on the
     # monotonic clock) after the failures.
@@ -354,6 +369,9 @@ def test_corrupt_and_truncated_clips_fail_clearly():
     # period QEMU spent waiting for a CPU (tests/harness/hostload.py).
     allowed = 2 + int(2 * starve.total() * 30)
     assert st["shown"] + st["dropped"] == 90 and st["dropped"] <= allowed, (st, allowed)
+    # The decode timing keys (make bench's codec table reads them).
+    assert 0 < st["decode_us_mean"] <= st["cpu_us_per_frame"], st
+    assert 0 < st["decode_us_p99"] <= 100000, st
 
 
 def test_fit_shrinks_a_clip_bigger_than_the_screen():
@@ -389,6 +407,40 @@ def test_fit_shrinks_a_clip_bigger_than_the_screen():
         assert shot.pixel(x, y) == (255, 255, 255), (x, y, shot.pixel(x, y))
     for x, y in ((640, 360), (33, 360), (1246, 360), (640, 33), (640, 686)):
         assert shot.pixel(x, y) == (0, 0, 0), (x, y, shot.pixel(x, y))
+
+
+def test_gray_clip_shows_its_levels():
+    """A 16-level clip, decoded in the guest plane by plane: the first
+    frames are noise, the rest one still picture of 16 gray bands (reversed
+    in the lower half) reached by a delta frame; the screen shows exactly
+    those grays (level * 17) at scale 6."""
+    w, h = 160, 120
+    r = random.Random(16)
+    noise = [bytes(r.randrange(256) for _ in range(w * h)) for _ in range(2)]
+    bands = bytes((x // 10 if y < h // 2 else 15 - x // 10) * 17
+                  for y in range(h) for x in range(w))
+    with tempfile.TemporaryDirectory() as tmp:
+        clip = os.path.join(tmp, "gray.bav")
+        subprocess.run([BAVENC, "-o", clip, "--width", str(w), "--height", str(h),
+                        "--fps", "2", "--levels", "16"],
+                       input=b"".join(noise) + bands * 6, check=True)
+        with open(clip, "rb") as f:
+            img = disk_with(tmp, {"/media/gray.bav": f.read()})
+        with Machine(cmd="player --stats --no-audio /media/gray.bav", disk=img, qmp=True,
+                     timeout=60) as m:
+            m.expect(r"player: /media/gray.bav: 160x120.*scale 6 at \(160,0\)")
+            time.sleep(2.5)
+            shot = m.screendump()
+            m.expect(r"player-stats: ")
+            assert m.wait() == 0, m.tail()
+            out = m.text
+    st = stats_of(out)
+    assert st["shown"] + st["dropped"] == 8, st
+    for x in range(5, w, 10):
+        for y in (10, 100):
+            level = x // 10 if y < h // 2 else 15 - x // 10
+            g = level * 17
+            assert shot.pixel(160 + 6 * x + 3, 6 * y + 3) == (g, g, g), (x, y, level)
 
 
 # tests/run_tests.py: the sync test is timing-sensitive (0 dropped frames,

@@ -1,10 +1,12 @@
 /*
  * tests/unit/test_bav.c — the .bav codec and container (user/player/bav.c)
- * against the encoder (tools/encode/bav_encode.c): CRC32, frame round trips
- * at every depth, damage rectangles, rejection of malformed frame data and
- * headers, a whole file written and walked back, and the BGRX blit.
+ * against the encoder (tools/encode/bav_encode.c): CRC32, chunk round trips
+ * at every depth, the context rule, damage rectangles, scene cuts, rejection
+ * of malformed and truncated streams and of version 1 headers, a whole file
+ * written and walked back, and the BGRX blit.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "tests/unit/check.h"
 #include "tools/encode/bav_encode.h"
@@ -26,22 +28,70 @@ static struct bav_header make_header(uint16_t w, uint16_t h, uint8_t levels)
     return hd;
 }
 
-/* Encodes cur against ref, decodes it onto a copy of ref, compares. */
-static int round_trip(uint16_t w, uint16_t h, uint8_t levels, const uint8_t *ref,
-                      const uint8_t *cur, struct bav_rect *damage)
+/* Codes `count` frames (one after another in `frames`) as one chunk's
+ * video stream; returns its length, *stream malloc'd. */
+static size_t code_chunk(const struct bav_header *hd, const uint8_t *frames,
+                         uint32_t count, uint8_t **stream, int *keys)
 {
-    struct bav_header hd = make_header(w, h, levels);
-    size_t n = (size_t)w * h;
-    uint8_t *coded = malloc(bav_encode_bound(n)), *out = malloc(n);
-    size_t size = bav_encode_frame(ref, cur, n, levels, coded);
-    if (ref)
-        memcpy(out, ref, n);
-    else
-        memset(out, 0x5A, n);           /* a key frame must not look at it */
-    struct bav_frame f = {ref == NULL, coded, size};
-    int err = bav_decode_frame(&hd, &f, out, n, damage);
-    int same = err == BAV_OK && memcmp(out, cur, n) == 0;
-    free(coded);
+    static struct bav_chunk_encoder enc;
+    size_t n = (size_t)hd->width * hd->height;
+    bav_chunk_begin(&enc, hd);
+    for (uint32_t f = 0; f < count; f++) {
+        int key = bav_chunk_frame(&enc, f ? frames + (f - 1) * n : NULL, frames + f * n);
+        if (keys)
+            keys[f] = key;
+    }
+    return bav_chunk_end(&enc, stream);
+}
+
+/* A chunk of `count` frames whose payload is just the stream. */
+static struct bav_chunk stream_chunk(uint32_t count, size_t len)
+{
+    struct bav_chunk c = {0};
+    c.frame_count = count;
+    c.payload_size = (uint32_t)len;
+    return c;
+}
+
+static struct bav_frame_reader reader;
+
+/* Decodes the stream into out (count frames); the first error or BAV_OK.
+ * out starts as junk: the first frame is a key frame and must not look. */
+static int decode_chunk(const struct bav_header *hd, const uint8_t *stream, size_t len,
+                        uint32_t count, uint8_t *out, struct bav_rect *damage)
+{
+    size_t n = (size_t)hd->width * hd->height;
+    uint8_t *cur = malloc(n);
+    memset(cur, 0x5A, n);
+    struct bav_chunk c = stream_chunk(count, len);
+    bav_frames_begin(&c, stream, &reader);
+    struct bav_frame f;
+    int err = BAV_OK;
+    for (uint32_t i = 0; i < count && !err; i++) {
+        err = bav_next_frame(&reader, &f);
+        if (err == 1)
+            err = bav_decode_frame(hd, &f, cur, n, damage ? &damage[i] : NULL);
+        else if (err == 0)
+            err = BAV_E_FRAME;
+        if (!err)
+            memcpy(out + i * n, cur, n);
+    }
+    if (!err && bav_next_frame(&reader, &f) != 0)
+        err = BAV_E_FRAME;
+    free(cur);
+    return err;
+}
+
+/* Codes the frames as a chunk, decodes it, compares every frame. */
+static int round_trip(const struct bav_header *hd, const uint8_t *frames, uint32_t count,
+                      struct bav_rect *damage)
+{
+    size_t n = (size_t)hd->width * hd->height;
+    uint8_t *stream, *out = malloc(n * count);
+    size_t len = code_chunk(hd, frames, count, &stream, NULL);
+    int err = decode_chunk(hd, stream, len, count, out, damage);
+    int same = err == BAV_OK && memcmp(out, frames, n * count) == 0;
+    free(stream);
     free(out);
     return same;
 }
@@ -74,99 +124,157 @@ TEST(quantize_rule)
     CHECK(out[1] == 7 * 17 && out[2] == 8 * 17 && out[3] == 255);
 }
 
+/* Sequences of random frames (each frame like the last one in places,
+ * noise in others), every depth, odd sizes, then a scene cut to black,
+ * white and back: every frame decodes to exactly what was coded. */
 TEST(round_trip_all_depths)
 {
     static const uint8_t levels[3] = {2, 4, 16};
-    static const uint16_t sizes[][2] = {{1, 1}, {7, 3}, {33, 17}, {160, 120}};
+    static const uint16_t sizes[][2] = {{1, 1}, {7, 3}, {33, 17}, {17, 40}, {160, 120}};
     for (int l = 0; l < 3; l++)
-        for (int s = 0; s < 4; s++)
-            for (int density = 0; density <= 100; density += 25) {
-                uint16_t w = sizes[s][0], h = sizes[s][1];
-                size_t n = (size_t)w * h;
-                uint8_t *a = malloc(n), *b = malloc(n);
-                random_frame(a, n, levels[l], density);
-                random_frame(b, n, levels[l], 100 - density);
-                CHECK(round_trip(w, h, levels[l], NULL, a, NULL));
-                CHECK(round_trip(w, h, levels[l], a, b, NULL));
-                CHECK(round_trip(w, h, levels[l], b, b, NULL));
-                free(a);
-                free(b);
+        for (int s = 0; s < 5; s++) {
+            struct bav_header hd = make_header(sizes[s][0], sizes[s][1], levels[l]);
+            size_t n = (size_t)hd.width * hd.height;
+            enum { FRAMES = 9 };
+            uint8_t *frames = malloc(n * FRAMES);
+            random_frame(frames, n, levels[l], 30);
+            for (int f = 1; f < 6; f++) {     /* small changes, then big */
+                memcpy(frames + f * n, frames + (f - 1) * n, n);
+                for (size_t k = 0; k < n / 10 * (size_t)f + 1; k++) {
+                    uint8_t raw = (uint8_t)next_rand();
+                    bav_quantize(&raw, 1, levels[l], &frames[f * n + next_rand() % n]);
+                }
             }
+            memset(frames + 6 * n, 0, n);
+            memset(frames + 7 * n, 255, n);
+            random_frame(frames + 8 * n, n, levels[l], 90);
+            CHECK(round_trip(&hd, frames, FRAMES, NULL));
+            CHECK(round_trip(&hd, frames + 6 * n, 3, NULL));
+            free(frames);
+        }
 }
 
-TEST(damage_is_the_changed_rectangle)
+/* The decoder's sliding context equals the context computed afresh. */
+TEST(context_next_matches_context_at)
 {
-    uint16_t w = 40, h = 30;
-    uint8_t a[40 * 30] = {0}, b[40 * 30] = {0};
-    b[5 * w + 7] = 255;                 /* one pixel at (7, 5) */
-    b[9 * w + 3] = 255;                 /* and one at (3, 9) */
-    struct bav_rect d;
-    CHECK(round_trip(w, h, 2, a, b, &d));
-    CHECK_EQ(d.x0, 3);
-    CHECK_EQ(d.x1, 8);
-    CHECK_EQ(d.y0, 5);
-    CHECK_EQ(d.y1, 10);
-    CHECK(round_trip(w, h, 2, a, a, &d));
-    CHECK(d.x0 == d.x1);                /* nothing changed */
-    CHECK(round_trip(w, h, 2, NULL, b, &d));
-    CHECK(d.x0 == 0 && d.y0 == 0 && d.x1 == w && d.y1 == h);
-}
-
-TEST(malformed_frames_rejected)
-{
-    struct bav_header hd = make_header(16, 4, 2);
-    uint8_t cur[64], coded[256];
-    uint8_t frame[64];
-    memset(frame, 0, sizeof frame);
-    frame[10] = frame[11] = frame[40] = 255;
-    size_t size = bav_encode_frame(NULL, frame, 64, 2, coded);
-    struct bav_frame f = {true, coded, size};
-    CHECK_EQ(bav_decode_frame(&hd, &f, cur, sizeof cur, NULL), BAV_OK);
-    CHECK_EQ(bav_decode_frame(&hd, &f, cur, 63, NULL), BAV_E_SPACE);
-    for (size_t cut = 0; cut < size; cut++) {     /* every truncation */
-        f.size = cut;
-        CHECK_EQ(bav_decode_frame(&hd, &f, cur, sizeof cur, NULL), BAV_E_FRAME);
+    for (int planes = 1; planes <= 4; planes *= 2) {
+        uint32_t w = 23;
+        uint8_t rows[5][23], code_of[256];
+        for (int g = 0; g < 256; g++)
+            code_of[g] = (uint8_t)(next_rand() & 15);
+        for (int i = 0; i < 5; i++)
+            for (uint32_t x = 0; x < w; x++)
+                rows[i][x] = (uint8_t)next_rand();
+        struct bav_rows r = {rows[0], rows[1], rows[2], rows[3], rows[4], w, code_of};
+        for (unsigned p = 0; p < (unsigned)planes; p++) {
+            unsigned c = bav_context_at(&r, 0, p, (unsigned)planes);
+            for (uint32_t x = 0; x + 1 < w; x++) {
+                unsigned bit = bav_bit(&r, r.cur, x, p, (unsigned)planes);
+                unsigned edge = bav_context_next(&r, c, x, p, (unsigned)planes, bit, false);
+                if (x + 3 < w)      /* the unchecked form agrees inside */
+                    CHECK_EQ(bav_context_next(&r, c, x, p, (unsigned)planes, bit, true), edge);
+                c = edge;
+                CHECK_EQ(c, bav_context_at(&r, x + 1, p, (unsigned)planes));
+            }
+        }
     }
-    coded[size] = 0;                    /* trailing bytes */
-    f.size = size + 1;
-    CHECK_EQ(bav_decode_frame(&hd, &f, cur, sizeof cur, NULL), BAV_E_FRAME);
-    /* A frame coded for 16x8 whose changes lie beyond a 16x4 frame. */
-    uint8_t big[128];
-    memset(big, 0, sizeof big);
-    big[100] = 255;
-    f.data = coded;
-    f.size = bav_encode_frame(NULL, big, 128, 2, coded);
-    CHECK_EQ(bav_decode_frame(&hd, &f, cur, sizeof cur, NULL), BAV_E_FRAME);
-    uint8_t ones[16];
-    memset(ones, 0xFF, sizeof ones);    /* escapes to values past the end */
-    f.data = ones, f.size = sizeof ones;
-    CHECK_EQ(bav_decode_frame(&hd, &f, cur, sizeof cur, NULL), BAV_E_FRAME);
-    uint8_t zeros[16] = {0};            /* skips of 0 forever, then runs out */
-    f.data = zeros, f.size = sizeof zeros;
-    CHECK_EQ(bav_decode_frame(&hd, &f, cur, sizeof cur, NULL), BAV_E_FRAME);
+}
+
+/* Damage is the changed blocks' rectangle (whole blocks, clipped). */
+TEST(damage_is_the_changed_blocks)
+{
+    struct bav_header hd = make_header(40, 30, 2);
+    size_t n = 40 * 30;
+    uint8_t frames[4][40 * 30] = {{0}};
+    frames[1][5 * 40 + 7] = 255;            /* block (0, 0) */
+    frames[1][20 * 40 + 35] = 255;          /* block (2, 1): x 32..40, y 16..30 */
+    memcpy(frames[2], frames[1], n);        /* nothing changed */
+    memcpy(frames[3], frames[1], n);
+    frames[3][3 * 40 + 20] = 255;           /* block (1, 0) only */
+    struct bav_rect d[4];
+    CHECK(round_trip(&hd, &frames[0][0], 4, d));
+    CHECK(d[0].x0 == 0 && d[0].y0 == 0 && d[0].x1 == 40 && d[0].y1 == 30);   /* key */
+    CHECK(d[1].x0 == 0 && d[1].y0 == 0 && d[1].x1 == 40 && d[1].y1 == 30);
+    CHECK(d[2].x0 == d[2].x1);
+    CHECK(d[3].x0 == 16 && d[3].x1 == 32 && d[3].y0 == 0 && d[3].y1 == 16);
+}
+
+/* A scene cut becomes a key frame; a small change does not. */
+TEST(scene_cut_is_a_key_frame)
+{
+    struct bav_header hd = make_header(32, 32, 2);
+    size_t n = 32 * 32;
+    uint8_t frames[3][32 * 32];
+    memset(frames[0], 255, n);
+    memcpy(frames[1], frames[0], n);
+    frames[1][100] = 0;
+    memset(frames[2], 0, n);
+    frames[2][5] = 255;
+    uint8_t *stream;
+    int keys[3];
+    size_t len = code_chunk(&hd, &frames[0][0], 3, &stream, keys);
+    CHECK(keys[0] == 1 && keys[1] == 0 && keys[2] == 1);
+    uint8_t out[3 * 32 * 32];
+    CHECK_EQ(decode_chunk(&hd, stream, len, 3, out, NULL), BAV_OK);
+    CHECK(memcmp(out, frames, sizeof out) == 0);
+    free(stream);
+}
+
+TEST(malformed_streams_rejected)
+{
+    struct bav_header hd = make_header(37, 21, 2);
+    size_t n = 37 * 21;
+    uint8_t frames[3][37 * 21], out[3 * 37 * 21];
+    random_frame(frames[0], n, 2, 40);
+    random_frame(frames[1], n, 2, 40);
+    memcpy(frames[2], frames[1], n);
+    uint8_t *stream;
+    size_t len = code_chunk(&hd, &frames[0][0], 3, &stream, NULL);
+    CHECK_EQ(decode_chunk(&hd, stream, len, 3, out, NULL), BAV_OK);
+    for (size_t cut = 0; cut < len; cut++)          /* every truncation */
+        CHECK_EQ(decode_chunk(&hd, stream, cut, 3, out, NULL), BAV_E_FRAME);
+    uint8_t *longer = malloc(len + 1);              /* a byte too many */
+    memcpy(longer, stream, len);
+    longer[len] = 0;
+    CHECK_EQ(decode_chunk(&hd, longer, len + 1, 3, out, NULL), BAV_E_FRAME);
+    /* Fewer frames than coded: the stream is not used up. */
+    CHECK_EQ(decode_chunk(&hd, stream, len, 2, out, NULL), BAV_E_FRAME);
+    /* API misuse: decode before reading, read twice, too small a buffer. */
+    struct bav_chunk c = stream_chunk(3, len);
+    struct bav_frame f = {true, &reader};
+    uint8_t cur[37 * 21];
+    bav_frames_begin(&c, stream, &reader);
+    CHECK_EQ(bav_decode_frame(&hd, &f, cur, n, NULL), BAV_E_FRAME);
+    CHECK_EQ(bav_next_frame(&reader, &f), 1);
+    CHECK_EQ(bav_next_frame(&reader, &f), BAV_E_FRAME);
+    CHECK_EQ(bav_decode_frame(&hd, &f, cur, n - 1, NULL), BAV_E_SPACE);
+    CHECK_EQ(bav_decode_frame(&hd, &f, cur, n, NULL), BAV_OK);
+    free(longer);
+    free(stream);
 }
 
 TEST(random_bytes_never_overrun)
 {
     /* Run under ASan: any stray access aborts the test binary. */
     static const uint8_t levels[3] = {2, 4, 16};
-    for (int i = 0; i < 3000; i++) {
-        struct bav_header hd = make_header((uint16_t)(1 + next_rand() % 20),
-                                           (uint16_t)(1 + next_rand() % 20),
+    for (int i = 0; i < 1500; i++) {
+        struct bav_header hd = make_header((uint16_t)(1 + next_rand() % 40),
+                                           (uint16_t)(1 + next_rand() % 40),
                                            levels[i % 3]);
-        size_t n = (size_t)hd.width * hd.height, len = next_rand() % 24;
-        uint8_t *data = malloc(len + 1), *cur = malloc(n);
+        size_t n = (size_t)hd.width * hd.height, len = next_rand() % 64;
+        uint32_t count = 1 + next_rand() % 4;
+        uint8_t *data = malloc(len + 1), *out = malloc(n * count);
         for (size_t k = 0; k < len; k++)
             data[k] = (uint8_t)next_rand();
-        memset(cur, 0, n);
-        struct bav_frame f = {i & 1, data, len};
-        struct bav_rect d;
-        int err = bav_decode_frame(&hd, &f, cur, n, &d);
+        struct bav_rect d[4];
+        int err = decode_chunk(&hd, data, len, count, out, d);
         CHECK(err == BAV_OK || err == BAV_E_FRAME);
         if (err == BAV_OK)
-            CHECK(d.x1 <= hd.width && d.y1 <= hd.height && d.x0 <= d.x1 && d.y0 <= d.y1);
+            for (uint32_t k = 0; k < count; k++)
+                CHECK(d[k].x1 <= hd.width && d[k].y1 <= hd.height &&
+                      d[k].x0 <= d[k].x1 && d[k].y0 <= d[k].y1);
         free(data);
-        free(cur);
+        free(out);
     }
 }
 
@@ -179,20 +287,20 @@ TEST(file_write_and_walk)
     struct bav_writer w;
     CHECK_EQ(bav_writer_begin(&w, &hd), 0);
     size_t n = 240;
-    uint8_t frames[10][240], records[4096], coded[4096], pcm[2 * 300];
+    uint8_t frames[10][240], pcm[2 * 300];
     for (size_t i = 0; i < sizeof pcm; i++)
         pcm[i] = (uint8_t)i;
     uint32_t f = 0, s = 0;
     for (int chunk = 0; chunk < 3; chunk++) {
-        size_t len = 0;
         uint32_t count = chunk < 2 ? 4 : 2;
-        for (uint32_t k = 0; k < count; k++, f++) {
-            random_frame(frames[f], n, 4, 30);
-            size_t size = bav_encode_frame(k ? frames[f - 1] : NULL, frames[f], n, 4, coded);
-            len += bav_frame_record(records + len, coded, size, k == 0);
-        }
+        for (uint32_t k = 0; k < count; k++)
+            random_frame(frames[f + k], n, 4, 30);
+        uint8_t *video;
+        size_t len = code_chunk(&hd, &frames[f][0], count, &video, NULL);
+        f += count;
         uint32_t samples = chunk < 2 ? 100 : 50;
-        CHECK_EQ(bav_writer_chunk(&w, records, len, count, pcm + 2 * s, samples), 0);
+        CHECK_EQ(bav_writer_chunk(&w, video, len, count, pcm + 2 * s, samples), 0);
+        free(video);
         s += samples;
     }
     FILE *mem = tmpfile();
@@ -223,11 +331,10 @@ TEST(file_write_and_walk)
         CHECK_EQ(bav_check_chunk(&c, payload, c.payload_size), BAV_OK);
         CHECK(memcmp(payload, pcm + audio_at, c.audio_bytes) == 0);
         audio_at += c.audio_bytes;
-        struct bav_frame_reader r;
         struct bav_frame fr;
-        bav_frames_begin(&c, payload, &r);
+        bav_frames_begin(&c, payload, &reader);
         int rc;
-        while ((rc = bav_next_frame(&r, &fr)) == 1) {
+        while ((rc = bav_next_frame(&reader, &fr)) == 1) {
             CHECK_EQ(bav_decode_frame(&got, &fr, cur, sizeof cur, NULL), BAV_OK);
             CHECK(frame_no < 10 && memcmp(cur, frames[frame_no], n) == 0);
             frame_no++;
@@ -263,10 +370,14 @@ TEST(header_fields_validated)
     struct bav_header h;
     CHECK_EQ(bav_parse_header(b, sizeof b, &h), BAV_E_MAGIC);
     memcpy(b, "BAVC", 4);
-    bav_put16(b + 4, 2);
+    bav_put16(b + 4, 3);
     bav_put16(b + 6, BAV_HEADER_SIZE);
     CHECK_EQ(bav_parse_header(b, sizeof b, &h), BAV_E_VERSION);
+    /* A version 1 clip (the run-length coding) is refused by name. */
     bav_put16(b + 4, 1);
+    CHECK_EQ(bav_parse_header(b, sizeof b, &h), BAV_E_OLD_VERSION);
+    CHECK(strstr(bav_strerror(BAV_E_OLD_VERSION), "version 1 clip: re-encode with tools/encode"));
+    bav_put16(b + 4, 2);
     CHECK_EQ(bav_parse_header(b, sizeof b, &h), BAV_E_CRC);
     bav_put32(b + 60, bav_crc32(0, b, 60));
     CHECK_EQ(bav_parse_header(b, sizeof b, &h), BAV_E_HEADER);   /* zero size */
@@ -338,8 +449,10 @@ int main(void)
     RUN(crc32_known_values);
     RUN(quantize_rule);
     RUN(round_trip_all_depths);
-    RUN(damage_is_the_changed_rectangle);
-    RUN(malformed_frames_rejected);
+    RUN(context_next_matches_context_at);
+    RUN(damage_is_the_changed_blocks);
+    RUN(scene_cut_is_a_key_frame);
+    RUN(malformed_streams_rejected);
     RUN(random_bytes_never_overrun);
     RUN(file_write_and_walk);
     RUN(header_fields_validated);

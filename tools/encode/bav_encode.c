@@ -2,10 +2,12 @@
  * tools/encode/bav_encode.c — frame coder and file writer (see
  * bav_encode.h; byte layout in docs/clip-format.md).
  *
- * The token grammar is the mirror image of bav_decode_frame(): alternate
- * "skip" (pixels equal to the reference) and "flip"/"paint" runs until the
- * frame is covered, as adaptive Rice codes whose model lives in bav.c. Chunk bytes go to a temporary file because the index,
- * which precedes them, is known only once the input ends.
+ * The frame coder is the mirror image of bav_next_frame/bav_decode_frame:
+ * the same models, contexts and order (all defined in bav.h), with a range
+ * encoder in place of the decoder; it keeps this frame and the reference
+ * apart where the decoder works in place. Chunk bytes go to a temporary
+ * file because the index, which precedes them, is known only once the
+ * input ends.
  */
 #include "tools/encode/bav_encode.h"
 
@@ -13,102 +15,200 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned level_bits(unsigned levels)
-{
-    return levels == 2 ? 1 : levels == 4 ? 2 : 4;
-}
-
 void bav_quantize(const uint8_t *gray, size_t n, unsigned levels, uint8_t *out)
 {
-    unsigned shift = 8 - level_bits(levels), step = 255 / (levels - 1);
+    unsigned shift = 8 - bav_planes(levels), step = 255 / (levels - 1);
     for (size_t i = 0; i < n; i++)
         out[i] = (uint8_t)((gray[i] >> shift) * step);
 }
 
-size_t bav_encode_bound(size_t n)
-{
-    /* At most two tokens per pixel plus one, each at most 24 + 32 bits. */
-    return 14 * n + 16;
-}
+/* ---- the range encoder (mirror of rc_bit in bav.c) ---------------------- */
 
-struct bit_writer {
-    uint8_t *out;
-    size_t count;                   /* bits written */
-};
-
-static void put_bits(struct bit_writer *w, uint32_t v, unsigned n)
+static void put_byte(struct bav_range_encoder *e, uint8_t b)
 {
-    while (n--) {
-        if ((w->count & 7) == 0)
-            w->out[w->count >> 3] = 0;
-        w->out[w->count >> 3] |= (uint8_t)(((v >> n) & 1) << (7 - (w->count & 7)));
-        w->count++;
+    if (!e->started) {              /* always 0: the decoder does not read it */
+        e->started = true;
+        return;
     }
-}
-
-/* Mirror of read_rice() in bav.c. */
-static void put_rice(struct bit_writer *w, struct bav_rice *m, uint32_t v)
-{
-    unsigned k = bav_rice_k(m);
-    uint32_t q = v >> k;
-    if (q >= BAV_RICE_ESCAPE) {
-        for (unsigned i = 0; i < BAV_RICE_ESCAPE; i++)
-            put_bits(w, 1, 1);
-        put_bits(w, v, 32);
-    } else {
-        for (uint32_t i = 0; i < q; i++)
-            put_bits(w, 1, 1);
-        put_bits(w, 0, 1);
-        put_bits(w, v & ((1u << k) - 1), k);
-    }
-    bav_rice_update(m, v);
-}
-
-size_t bav_encode_frame(const uint8_t *ref, const uint8_t *cur, size_t n,
-                        unsigned levels, uint8_t *out)
-{
-    struct bit_writer w = {out, 0};
-    struct bav_rice skips, runs;
-    bav_rice_init(&skips, BAV_RICE_SKIP_GUESS);
-    bav_rice_init(&runs, BAV_RICE_RUN_GUESS);
-    unsigned bits = level_bits(levels), step = 255 / (levels - 1);
-    size_t pos = 0;
-#define SAME(i) (cur[i] == (ref ? ref[i] : 0))
-    while (pos < n) {
-        size_t i = pos;
-        while (i < n && SAME(i))
-            i++;
-        put_rice(&w, &skips, (uint32_t)(i - pos));
-        if (i == n)
-            break;
-        size_t j = i + 1;
-        if (bits == 1) {
-            while (j < n && !SAME(j))
-                j++;
-            put_rice(&w, &runs, (uint32_t)(j - i - 1));
-        } else {
-            /* A paint run may cover unchanged pixels of the same gray. */
-            while (j < n && cur[j] == cur[i])
-                j++;
-            put_rice(&w, &runs, (uint32_t)((j - i - 1) << bits | cur[i] / step));
+    if (e->len == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 1 << 16;
+        uint8_t *p = realloc(e->out, cap);
+        if (!p) {
+            fputs("bavenc: out of memory\n", stderr);
+            exit(1);
         }
-        pos = j;
+        e->out = p, e->cap = cap;
     }
-#undef SAME
-    return (w.count + 7) / 8;       /* the last byte's spare bits are zero */
+    e->out[e->len++] = b;
 }
 
-size_t bav_frame_record(uint8_t *out, const uint8_t *data, size_t size, int key)
+/* Moves the top byte of low out. A byte is held back while a carry may
+ * still reach it: the cached byte and a run of 0xFF bytes after it. */
+static void shift_low(struct bav_range_encoder *e)
 {
-    uint64_t v = (uint64_t)size << 1 | (key ? 0 : 1);
-    size_t len = 0;
-    do {
-        uint8_t b = v & 0x7F;
-        v >>= 7;
-        out[len++] = v ? (b | 0x80) : b;
-    } while (v);
-    memmove(out + len, data, size);
-    return len + size;
+    if ((uint32_t)e->low < 0xFF000000u || (e->low >> 32) != 0) {
+        uint8_t carry = (uint8_t)(e->low >> 32), b = e->cache;
+        for (; e->cache_size; e->cache_size--, b = 0xFF)
+            put_byte(e, (uint8_t)(b + carry));
+        e->cache = (uint8_t)(e->low >> 24);
+    }
+    e->cache_size++;
+    e->low = (e->low & 0x00FFFFFFu) << 8;
+}
+
+static void rc_init(struct bav_range_encoder *e)
+{
+    memset(e, 0, sizeof *e);
+    e->range = 0xFFFFFFFFu;
+    e->cache_size = 1;
+}
+
+static void rc_put(struct bav_range_encoder *e, struct bav_model *m, unsigned bit)
+{
+    uint32_t bound = (e->range >> 16) * m->p1;
+    if (bit) {
+        e->range = bound;
+    } else {
+        e->low += bound;
+        e->range -= bound;
+    }
+    bav_model_update(m, bit);
+    while (e->range < (1u << 24)) {
+        e->range <<= 8;
+        shift_low(e);
+    }
+}
+
+/* Four bytes of low, after the held-back ones: the decoder reads exactly
+ * 4 + (one per renormalization) bytes, and so many are written. */
+static void rc_finish(struct bav_range_encoder *e)
+{
+    for (int i = 0; i < 5; i++)
+        shift_low(e);
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+void bav_chunk_begin(struct bav_chunk_encoder *enc, const struct bav_header *h)
+{
+    enc->h = *h;
+    rc_init(&enc->rc);
+    bav_models_reset(&enc->m, h->levels,
+                     bav_blocks_across(h) * bav_blocks_down(h));
+    enc->frames = 0;
+    enc->black = calloc((size_t)bav_frame_bytes(h), 1);
+    if (!enc->black) {
+        fputs("bavenc: out of memory\n", stderr);
+        exit(1);
+    }
+}
+
+static bool block_changed(const struct bav_header *h, const uint8_t *ref,
+                          const uint8_t *cur, uint32_t bx, uint32_t by)
+{
+    uint32_t x0 = bx * BAV_BLOCK, x1 = x0 + BAV_BLOCK < h->width ? x0 + BAV_BLOCK : h->width;
+    uint32_t y0 = by * BAV_BLOCK, y1 = y0 + BAV_BLOCK < h->height ? y0 + BAV_BLOCK : h->height;
+    for (uint32_t y = y0; y < y1; y++) {
+        size_t row = (size_t)y * h->width;
+        if (memcmp(ref + row + x0, cur + row + x0, x1 - x0) != 0)
+            return true;
+    }
+    return false;
+}
+
+/* Mirror of decode_flags. */
+static void encode_flags(struct bav_chunk_encoder *enc, const uint8_t *ref,
+                         const uint8_t *cur)
+{
+    uint32_t across = bav_blocks_across(&enc->h), down = bav_blocks_down(&enc->h);
+    uint8_t *changed = enc->m.changed;
+    for (uint32_t by = 0; by < down; by++) {
+        for (uint32_t bx = 0; bx < across; bx++) {
+            uint8_t *c = &changed[by * across + bx];
+            unsigned left = bx ? c[-1] : 0, above = by ? c[-(ptrdiff_t)across] : 0;
+            unsigned ctx = bav_flag_context(left, above, *c);
+            *c = block_changed(&enc->h, ref, cur, bx, by);
+            rc_put(&enc->rc, &enc->m.flag[ctx], *c);
+        }
+    }
+}
+
+/* Mirror of decode_run, with this frame and the reference apart. */
+static void encode_run(struct bav_chunk_encoder *enc, const struct bav_rows *rows,
+                       uint32_t x0, uint32_t x1, unsigned planes)
+{
+    unsigned ctx[BAV_MAX_PLANES];
+    for (unsigned p = 0; p < planes; p++)
+        ctx[p] = bav_context_at(rows, x0, p, planes);
+    for (uint32_t x = x0; x < x1; x++) {
+        unsigned code = enc->m.code_of[rows->cur[x]];
+        for (unsigned p = planes; p-- > 0;) {
+            unsigned bit = code >> p & 1u;
+            rc_put(&enc->rc, &enc->m.pixel[p][ctx[p]], bit);
+            ctx[p] = bav_context_next(rows, ctx[p], x, p, planes, bit, false);
+        }
+    }
+}
+
+static const uint8_t zero_row[BAV_MAX_DIM];
+
+/* Mirror of decode_pixels. */
+static void encode_pixels(struct bav_chunk_encoder *enc, const uint8_t *ref,
+                          const uint8_t *cur)
+{
+    uint32_t w = enc->h.width, height = enc->h.height;
+    uint32_t across = bav_blocks_across(&enc->h);
+    unsigned planes = bav_planes(enc->h.levels);
+    for (uint32_t y = 0; y < height; y++) {
+        size_t at = (size_t)y * w;
+        struct bav_rows rows = {
+            y >= 2 ? cur + at - 2 * (size_t)w : zero_row, y >= 1 ? cur + at - w : zero_row,
+            cur + at, ref + at, y + 1 < height ? ref + at + w : zero_row, w, enc->m.code_of};
+        const uint8_t *flags = enc->m.changed + (size_t)(y / BAV_BLOCK) * across;
+        for (uint32_t bx = 0; bx < across; bx++) {
+            if (!flags[bx])
+                continue;
+            uint32_t x0 = bx * BAV_BLOCK, x1 = x0 + BAV_BLOCK < w ? x0 + BAV_BLOCK : w;
+            encode_run(enc, &rows, x0, x1, planes);
+        }
+    }
+}
+
+static size_t count_differences(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += a[i] != b[i];
+    return d;
+}
+
+int bav_chunk_frame(struct bav_chunk_encoder *enc, const uint8_t *prev,
+                    const uint8_t *cur)
+{
+    size_t n = (size_t)bav_frame_bytes(&enc->h);
+    const uint8_t *black = enc->black;
+    int key = enc->frames == 0 ||
+              count_differences(cur, black, n) < count_differences(cur, prev, n);
+    if (enc->frames > 0)
+        rc_put(&enc->rc, &enc->m.key, (unsigned)key);
+    const uint8_t *ref = key ? black : prev;
+    if (key)
+        memset(enc->m.changed, 0, bav_blocks_across(&enc->h) * bav_blocks_down(&enc->h));
+    encode_flags(enc, ref, cur);
+    encode_pixels(enc, ref, cur);
+    enc->frames++;
+    return key;
+}
+
+size_t bav_chunk_end(struct bav_chunk_encoder *enc, uint8_t **out)
+{
+    rc_finish(&enc->rc);
+    free(enc->black);
+    enc->black = NULL;
+    *out = enc->rc.out;
+    size_t len = enc->rc.len;
+    enc->rc.out = NULL;
+    return len;
 }
 
 uint64_t bav_samples_before_frame(const struct bav_header *h, uint64_t f)
@@ -131,12 +231,12 @@ int bav_writer_begin(struct bav_writer *w, const struct bav_header *h)
     return w->chunks ? 0 : -1;
 }
 
-int bav_writer_chunk(struct bav_writer *w, const uint8_t *records,
-                     size_t records_size, uint32_t frame_count,
+int bav_writer_chunk(struct bav_writer *w, const uint8_t *video,
+                     size_t video_size, uint32_t frame_count,
                      const uint8_t *pcm, uint32_t sample_count)
 {
     uint64_t audio = (uint64_t)sample_count * w->h.audio_channels * 2;
-    uint64_t payload = audio + records_size;
+    uint64_t payload = audio + video_size;
     if (payload + BAV_CHUNK_HEADER_SIZE + w->data_bytes + BAV_HEADER_SIZE +
             (uint64_t)(w->h.chunk_count + 1) * BAV_INDEX_ENTRY_SIZE >
         0xFFFFFFFFu) {
@@ -166,11 +266,11 @@ int bav_writer_chunk(struct bav_writer *w, const uint8_t *records,
     bav_put32(ch + 24, (uint32_t)payload);
     uint32_t crc = bav_crc32(0, ch, 28);
     crc = bav_crc32(crc, pcm, (size_t)audio);
-    crc = bav_crc32(crc, records, records_size);
+    crc = bav_crc32(crc, video, video_size);
     bav_put32(ch + 28, crc);
     if (fwrite(ch, 1, sizeof ch, w->chunks) != sizeof ch ||
         (audio && fwrite(pcm, 1, (size_t)audio, w->chunks) != audio) ||
-        fwrite(records, 1, records_size, w->chunks) != records_size)
+        fwrite(video, 1, video_size, w->chunks) != video_size)
         return -1;
     w->data_bytes += BAV_CHUNK_HEADER_SIZE + payload;
     w->h.chunk_count++;

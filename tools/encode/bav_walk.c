@@ -82,7 +82,7 @@ int bav_walk(const uint8_t *file, size_t len, bool verify_crc,
             return err;
         if (ops && ops->on_chunk && (err = ops->on_chunk(ops->ctx, &e, &c, payload)))
             return err;
-        struct bav_frame_reader r;
+        static struct bav_frame_reader r;   /* large: the chunk's models */
         struct bav_frame f;
         bav_frames_begin(&c, payload, &r);
         while ((err = bav_next_frame(&r, &f)) == 1) {
@@ -96,7 +96,7 @@ int bav_walk(const uint8_t *file, size_t len, bool verify_crc,
             frame_no++;
         }
         if (err) {
-            snprintf(where, where_size, "frame records of chunk %u", i);
+            snprintf(where, where_size, "video stream of chunk %u", i);
             return err;
         }
     }

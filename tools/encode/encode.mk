@@ -22,7 +22,7 @@ HOST_TOOLS := $(BUILD)/host/bavenc $(BUILD)/host/bavinfo \
 
 $(BUILD)/host/bavenc: tools/encode/bavenc.c $(BAV_ENC_SRCS) $(BAV_DEC_SRCS) | deps
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTTOOL_CFLAGS) -o $@ $(filter %.c,$^)
+	$(HOSTCC) $(HOSTTOOL_CFLAGS) -pthread -o $@ $(filter %.c,$^)
 $(BUILD)/host/bavinfo: tools/encode/bavinfo.c $(BAV_WALK_SRCS) $(BAV_DEC_SRCS) | deps
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTTOOL_CFLAGS) -o $@ $(filter %.c,$^)
@@ -91,7 +91,7 @@ fuzz: $(FUZZ_BIN) $(BUILD)/host/bavenc
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 	  -print_final_stats=1 $(BUILD)/fuzz/corpus $(BUILD)/fuzz/seeds
 
-TEST_EXTRA_PREREQS += $(BUILD)/host/bavenc $(BUILD)/host/bavinfo \
+TEST_EXTRA_PREREQS += $(BUILD)/host/bavenc $(BUILD)/host/bavinfo $(BUILD)/host/democlip \
 	$(BUILD)/host/bavdecode bav-cross-check
 BENCH_PREREQS += $(HOST_TOOLS) $(DEFAULT_BAV)
 

@@ -2,8 +2,8 @@
 """tools/encode/fuzz_seeds.py BAVENC DIR — small seed clips for fuzz_bav.
 
 Writes a handful of tiny .bav files (each depth, odd sizes, with and without
-audio, several chunks) into DIR using the real encoder, so the fuzzer starts
-from valid files. Deterministic.
+audio, several chunks, a moving shape and a scene cut) into DIR using the
+real encoder, so the fuzzer starts from valid files. Deterministic.
 """
 import os
 import random
@@ -34,6 +34,17 @@ def main():
         subprocess.run(args + ["-"], input=bytes(video), check=True)
         if audio:
             os.remove(pcm)
+    # A still background with a square sliding over it, then a cut to black:
+    # unchanged blocks, changed ones, and a key frame inside a chunk.
+    w, h, video = 40, 36, bytearray()
+    for f in range(10):
+        for i in range(w * h):
+            x, y = i % w, i // w
+            inside = 2 * f <= x < 2 * f + 9 and 10 <= y < 19
+            background = f < 9 and (x // 7 + y // 5) % 4 == 0   # frame 9: cut to black
+            video.append(255 if inside or background else 0)
+    subprocess.run([bavenc, "-o", os.path.join(out, "seed_motion.bav"), "--width", str(w),
+                    "--height", str(h), "--fps", "5", "-"], input=bytes(video), check=True)
 
 
 if __name__ == "__main__":

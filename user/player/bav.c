@@ -33,6 +33,7 @@ const char *bav_strerror(int err)
     case BAV_E_CHUNK: return "chunk header does not match the index";
     case BAV_E_FRAME: return "malformed frame data";
     case BAV_E_SPACE: return "buffer too small";
+    case BAV_E_OLD_VERSION: return "version 1 clip: re-encode with tools/encode";
     default: return "unknown error";
     }
 }
@@ -85,6 +86,8 @@ int bav_parse_header(const uint8_t *buf, size_t len, struct bav_header *h)
     if (memcmp(buf, header_magic, 4) != 0)
         return BAV_E_MAGIC;
     h->version = bav_get16(buf + 4);
+    if (h->version == 1)
+        return BAV_E_OLD_VERSION;
     if (h->version != BAV_VERSION || bav_get16(buf + 6) != BAV_HEADER_SIZE)
         return BAV_E_VERSION;
     if (bav_crc32(0, buf, 60) != bav_get32(buf + 60))
@@ -225,7 +228,7 @@ int bav_parse_chunk_header(const struct bav_header *h,
     if (c->frame_count == 0 ||
         (uint64_t)c->first_frame + c->frame_count > h->frame_count ||
         (uint64_t)c->first_sample + c->sample_count > h->audio_samples ||
-        audio + c->frame_count > c->payload_size)
+        audio + BAV_STREAM_MIN > c->payload_size)
         return BAV_E_CHUNK;
     c->audio_bytes = (uint32_t)audio;
     if (e && (e->size != (uint64_t)c->payload_size + BAV_CHUNK_HEADER_SIZE ||
@@ -246,195 +249,249 @@ int bav_check_chunk(const struct bav_chunk *c, const uint8_t *payload, size_t le
     return BAV_OK;
 }
 
+/* ---- the video stream ------------------------------------------------- */
+
+unsigned bav_planes(unsigned levels)
+{
+    return levels == 2 ? 1 : levels == 4 ? 2 : 4;
+}
+
+uint32_t bav_blocks_across(const struct bav_header *h)
+{
+    return (h->width + BAV_BLOCK - 1u) / BAV_BLOCK;
+}
+
+uint32_t bav_blocks_down(const struct bav_header *h)
+{
+    return (h->height + BAV_BLOCK - 1u) / BAV_BLOCK;
+}
+
+void bav_models_reset(struct bav_models *m, unsigned levels, uint32_t blocks)
+{
+    const struct bav_model fresh = {BAV_PROB_ONE / 2, 0};
+    unsigned planes = bav_planes(levels);
+    m->key = fresh;
+    for (int i = 0; i < BAV_FLAG_CONTEXTS; i++)
+        m->flag[i] = fresh;
+    for (unsigned p = 0; p < planes; p++)
+        for (uint32_t c = 0; c < (1u << BAV_CONTEXT_BITS); c++)
+            m->pixel[p][c] = fresh;
+    memset(m->changed, 0, blocks);
+    /* Level l is stored as byte l * 255 / (levels - 1) and read back as
+     * byte >> (8 - planes); planes carry the Gray code l ^ (l >> 1), so a
+     * step between neighbouring levels flips one plane only. */
+    for (unsigned g = 0; g < 256; g++) {
+        unsigned l = g >> (8 - planes);
+        m->code_of[g] = (uint8_t)(l ^ (l >> 1));
+    }
+    for (unsigned l = 0; l < levels; l++)
+        m->byte_of[l ^ (l >> 1)] = (uint8_t)(l * 255 / (levels - 1));
+}
+
+/* The next stream byte; zeros past the end, noted (the frame is refused). */
+static uint8_t rc_byte(struct bav_range_decoder *d)
+{
+    if (d->pos < d->end)
+        return *d->pos++;
+    d->overrun = true;
+    return 0;
+}
+
+/* The first four bytes are the code. */
+static void rc_start(struct bav_range_decoder *d)
+{
+    d->range = 0xFFFFFFFFu;
+    d->code = 0;
+    for (int i = 0; i < 4; i++)
+        d->code = d->code << 8 | rc_byte(d);
+}
+
+/* One bit with model m (which then learns it). bound >= 256 and < range,
+ * since range >= 2^24 and 1 <= p1 <= 65535: neither branch empties it. */
+static inline unsigned rc_bit(struct bav_range_decoder *d, struct bav_model *m)
+{
+    uint32_t bound = (d->range >> 16) * m->p1;
+    unsigned bit;
+    if (d->code < bound) {
+        d->range = bound;
+        bit = 1;
+    } else {
+        d->code -= bound;
+        d->range -= bound;
+        bit = 0;
+    }
+    bav_model_update(m, bit);
+    while (d->range < (1u << 24)) {
+        d->range <<= 8;
+        d->code = d->code << 8 | rc_byte(d);
+    }
+    return bit;
+}
+
 void bav_frames_begin(const struct bav_chunk *c, const uint8_t *payload,
                       struct bav_frame_reader *r)
 {
-    r->pos = payload + c->audio_bytes;
-    r->end = payload + c->payload_size;
+    r->rc.pos = payload + c->audio_bytes;
+    r->rc.end = payload + c->payload_size;
+    r->rc.overrun = false;
     r->frames_left = c->frame_count;
     r->first = true;
+    r->pending = false;
 }
 
-/* Frame record: LEB128 of (size << 1 | is_delta), then size bytes. */
+/* The stream must end exactly where the last frame's bits do. */
+static bool stream_used_up(const struct bav_frame_reader *r)
+{
+    return r->frames_left == 0 && !r->pending && !r->rc.overrun &&
+           r->rc.pos == r->rc.end;
+}
+
+/* A frame's header is one bit, "key frame", except the chunk's first frame,
+ * which is always a key frame (and starts the stream). */
 int bav_next_frame(struct bav_frame_reader *r, struct bav_frame *f)
 {
+    if (r->pending)
+        return BAV_E_FRAME;            /* the last frame was not decoded */
     if (r->frames_left == 0)
-        return r->pos == r->end ? 0 : BAV_E_FRAME;   /* no trailing bytes */
-    uint64_t v = 0;
-    for (int shift = 0;; shift += 7) {
-        if (r->pos >= r->end || shift > 35)
-            return BAV_E_FRAME;
-        uint8_t b = *r->pos++;
-        v |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            break;
-    }
-    uint64_t size = v >> 1;
-    if (size > (uint64_t)(r->end - r->pos))
+        return stream_used_up(r) ? 0 : BAV_E_FRAME;
+    if (r->first)
+        rc_start(&r->rc);
+    f->key = r->first || rc_bit(&r->rc, &r->m.key);
+    if (r->rc.overrun)
         return BAV_E_FRAME;
-    f->key = !(v & 1);
-    if (r->first && !f->key)
-        return BAV_E_FRAME;            /* every chunk starts with a key frame */
-    f->data = r->pos;
-    f->size = (size_t)size;
-    r->pos += size;
+    f->reader = r;
+    r->pending = true;
     r->frames_left--;
-    r->first = false;
     return 1;
 }
 
+/* Block flags, row by row; *d gets the blocks that changed, in pixels. */
+static void decode_flags(struct bav_frame_reader *r, const struct bav_header *h,
+                         struct bav_rect *d)
+{
+    uint32_t across = bav_blocks_across(h), down = bav_blocks_down(h);
+    uint8_t *changed = r->m.changed;
+    uint32_t bx0 = across, bx1 = 0, by0 = down, by1 = 0;
+    for (uint32_t by = 0; by < down; by++) {
+        for (uint32_t bx = 0; bx < across; bx++) {
+            uint8_t *c = &changed[by * across + bx];
+            unsigned left = bx ? c[-1] : 0, above = by ? c[-(ptrdiff_t)across] : 0;
+            *c = (uint8_t)rc_bit(&r->rc, &r->m.flag[bav_flag_context(left, above, *c)]);
+            if (*c) {
+                bx0 = bx < bx0 ? bx : bx0, bx1 = bx + 1 > bx1 ? bx + 1 : bx1;
+                by0 = by < by0 ? by : by0, by1 = by + 1;
+            }
+        }
+    }
+    d->x0 = d->x1 = d->y0 = d->y1 = 0;
+    if (bx0 < bx1) {
+        d->x0 = bx0 * BAV_BLOCK, d->y0 = by0 * BAV_BLOCK;
+        d->x1 = bx1 * BAV_BLOCK < h->width ? bx1 * BAV_BLOCK : h->width;
+        d->y1 = by1 * BAV_BLOCK < h->height ? by1 * BAV_BLOCK : h->height;
+    }
+}
+
+/* Pixel x of row `row` (rows->cur), every plane from the top; ctx[] moves
+ * on to x + 1. Inlined with planes and inside constants, so the 1-bit loop
+ * has no plane loop and its middle no edge checks. */
+static inline __attribute__((always_inline)) void
+decode_pixel(struct bav_frame_reader *r, const struct bav_rows *rows, uint8_t *row,
+             uint32_t x, unsigned *ctx, unsigned planes, bool inside)
+{
+    unsigned code = 0;
+    for (unsigned p = planes; p-- > 0;) {
+        unsigned bit = rc_bit(&r->rc, &r->m.pixel[p][ctx[p]]);
+        code |= bit << p;
+        ctx[p] = bav_context_next(rows, ctx[p], x, p, planes, bit, inside);
+    }
+    row[x] = r->m.byte_of[code];
+}
+
+/* Pixels [x0, x1): away from the right edge (x + 3 < width) unchecked. */
+static inline __attribute__((always_inline)) void
+decode_run(struct bav_frame_reader *r, const struct bav_rows *rows, uint8_t *row,
+           uint32_t x0, uint32_t x1, unsigned planes)
+{
+    unsigned ctx[BAV_MAX_PLANES];
+    uint32_t inside_end = rows->width > 3 ? rows->width - 3 : 0;
+    if (inside_end > x1)
+        inside_end = x1;
+    for (unsigned p = 0; p < planes; p++)
+        ctx[p] = bav_context_at(rows, x0, p, planes);
+    uint32_t x = x0;
+    for (; x < inside_end; x++)
+        decode_pixel(r, rows, row, x, ctx, planes, true);
+    for (; x < x1; x++)
+        decode_pixel(r, rows, row, x, ctx, planes, false);
+}
+
+static const uint8_t zero_row[BAV_MAX_DIM];
+
+/* Every pixel of the changed blocks (all inside the rectangle `changed`),
+ * in raster order over the whole frame, in place: pixels before (x, y) are this frame's, from it on the
+ * reference's, which is what the context needs. Stops early once the
+ * stream has run out (the frame is refused anyway). */
+static void decode_pixels(struct bav_frame_reader *r, const struct bav_header *h,
+                          uint8_t *cur, const struct bav_rect *changed)
+{
+    uint32_t w = h->width, across = bav_blocks_across(h);
+    uint32_t bx_first = changed->x0 / BAV_BLOCK;
+    uint32_t bx_end = (changed->x1 + BAV_BLOCK - 1) / BAV_BLOCK;
+    unsigned planes = bav_planes(h->levels);
+    for (uint32_t y = changed->y0; y < changed->y1 && !r->rc.overrun; y++) {
+        uint8_t *row = cur + (size_t)y * w;
+        struct bav_rows rows = {
+            y >= 2 ? row - 2 * (size_t)w : zero_row, y >= 1 ? row - w : zero_row,
+            row, row, y + 1 < h->height ? row + w : zero_row, w, r->m.code_of};
+        const uint8_t *flags = r->m.changed + (size_t)(y / BAV_BLOCK) * across;
+        for (uint32_t bx = bx_first; bx < bx_end;) {
+            if (!flags[bx]) {
+                bx++;
+                continue;
+            }
+            uint32_t end = bx;
+            while (end < bx_end && flags[end])
+                end++;
+            uint32_t x0 = bx * BAV_BLOCK, x1 = end * BAV_BLOCK < w ? end * BAV_BLOCK : w;
+            if (planes == 1)
+                decode_run(r, &rows, row, x0, x1, 1);
+            else
+                decode_run(r, &rows, row, x0, x1, planes);
+            bx = end;
+        }
+    }
+}
+
 /*
- * Frame data is a bit stream (most significant bit of each byte first) of
- * adaptive Rice codes. A value v with parameter k is q = v >> k as q one
- * bits and a zero, then the k low bits of v; q >= BAV_RICE_ESCAPE is sent as
- * BAV_RICE_ESCAPE one bits and v in 32 bits. k follows the running mean of
- * the recent values of the same kind (skips or runs), the way LOCO-I does:
- * the smallest k with count << k >= sum. Encoder and decoder share this.
- */
-void bav_rice_init(struct bav_rice *m, uint32_t first_guess)
-{
-    m->sum = first_guess;
-    m->count = 1;
-}
-
-unsigned bav_rice_k(const struct bav_rice *m)
-{
-    unsigned k = 0;
-    while (k < BAV_RICE_MAX_K && ((uint64_t)m->count << k) < m->sum)
-        k++;
-    return k;
-}
-
-void bav_rice_update(struct bav_rice *m, uint32_t v)
-{
-    m->sum += v;
-    if (++m->count >= BAV_RICE_WINDOW) {      /* halve: forget old values */
-        m->sum = (m->sum + 1) / 2;
-        m->count /= 2;
-    }
-}
-
-struct bit_reader {
-    const uint8_t *data;
-    size_t pos, count;              /* in bits */
-};
-
-static bool read_bits(struct bit_reader *r, unsigned n, uint32_t *out)
-{
-    uint32_t v = 0;
-    if (r->count - r->pos < n)
-        return false;
-    for (unsigned i = 0; i < n; i++, r->pos++)
-        v = v << 1 | ((r->data[r->pos >> 3] >> (7 - (r->pos & 7))) & 1);
-    *out = v;
-    return true;
-}
-
-static bool read_rice(struct bit_reader *r, struct bav_rice *m, uint32_t *out)
-{
-    uint32_t q = 0, bit, low;
-    for (;;) {
-        if (!read_bits(r, 1, &bit))
-            return false;
-        if (!bit)
-            break;
-        if (++q == BAV_RICE_ESCAPE)
-            break;
-    }
-    if (q == BAV_RICE_ESCAPE) {
-        if (!read_bits(r, 32, out))
-            return false;
-    } else {
-        unsigned k = bav_rice_k(m);
-        if (!read_bits(r, k, &low))
-            return false;
-        *out = q << k | low;        /* < 2^(5 + BAV_RICE_MAX_K): no wrap */
-    }
-    bav_rice_update(m, *out);
-    return true;
-}
-
-static void damage_add(struct bav_rect *d, uint32_t w, uint64_t pos, uint64_t len)
-{
-    uint32_t ya = (uint32_t)(pos / w), yb = (uint32_t)((pos + len - 1) / w);
-    uint32_t xa = 0, xb = w;
-    if (ya == yb) {
-        xa = (uint32_t)(pos % w);
-        xb = xa + (uint32_t)len;
-    }
-    if (d->x0 == d->x1) {
-        d->x0 = xa, d->x1 = xb, d->y0 = ya, d->y1 = yb + 1;
-        return;
-    }
-    if (xa < d->x0) d->x0 = xa;
-    if (xb > d->x1) d->x1 = xb;
-    if (ya < d->y0) d->y0 = ya;
-    if (yb + 1 > d->y1) d->y1 = yb + 1;
-}
-
-/*
- * Tokens (Rice codes, skips and runs each with their own model), alternating,
- * until they cover all width*height pixels in raster order:
- * skip = count of pixels kept from the reference, then
- *   2 levels:  flip  = count - 1 of pixels that invert (black <-> white);
- *   4/16:      paint = (count - 1) << bits | level: count pixels set to level.
- * A key frame starts from an all-black reference.
+ * A frame: the block flags, then the pixels of the changed blocks. A key
+ * frame's reference is all black (level 0) and its "previous flags" all 0.
  */
 int bav_decode_frame(const struct bav_header *h, const struct bav_frame *f,
                      uint8_t *cur, size_t cur_size, struct bav_rect *damage)
 {
-    uint64_t n = bav_frame_bytes(h);
     struct bav_rect local;
     struct bav_rect *d = damage ? damage : &local;
+    struct bav_frame_reader *r = f->reader;
     d->x0 = d->x1 = d->y0 = d->y1 = 0;
-    if (cur_size < n)
+    if (cur_size < bav_frame_bytes(h))
         return BAV_E_SPACE;
-    if (f->size > SIZE_MAX / 8)
+    if (!r || !r->pending)
         return BAV_E_FRAME;
+    uint32_t blocks = bav_blocks_across(h) * bav_blocks_down(h);
+    if (r->first) {
+        bav_models_reset(&r->m, h->levels, blocks);
+        r->first = false;
+    }
+    r->pending = false;
     if (f->key) {
-        memset(cur, 0, (size_t)n);
+        memset(cur, 0, (size_t)bav_frame_bytes(h));
+        memset(r->m.changed, 0, blocks);
+    }
+    decode_flags(r, h, d);
+    decode_pixels(r, h, cur, d);
+    if (f->key)
         d->x0 = 0, d->y0 = 0, d->x1 = h->width, d->y1 = h->height;
-    }
-    struct bit_reader r = {f->data, 0, f->size * 8};
-    unsigned bits = h->levels == 2 ? 1 : h->levels == 4 ? 2 : 4;
-    struct bav_rice skips, runs;
-    bav_rice_init(&skips, BAV_RICE_SKIP_GUESS);
-    bav_rice_init(&runs, BAV_RICE_RUN_GUESS);
-    uint64_t pos = 0;
-    uint32_t v;
-    while (pos < n) {
-        if (!read_rice(&r, &skips, &v) || v > n - pos)
-            return BAV_E_FRAME;
-        pos += v;
-        if (pos == n)
-            break;
-        if (!read_rice(&r, &runs, &v))
-            return BAV_E_FRAME;
-        uint64_t len;
-        uint8_t gray = 0;
-        if (bits == 1) {
-            len = v + 1;
-        } else {
-            uint32_t level = (uint32_t)(v & ((1u << bits) - 1));
-            len = (v >> bits) + 1;
-            gray = (uint8_t)(level * 255 / (h->levels - 1u));
-        }
-        if (len > n - pos)
-            return BAV_E_FRAME;
-        uint8_t *p = cur + pos;
-        if (bits == 1) {
-            for (uint64_t i = 0; i < len; i++)
-                p[i] ^= 0xFF;
-        } else {
-            memset(p, gray, (size_t)len);
-        }
-        if (!f->key)
-            damage_add(d, h->width, pos, len);
-        pos += len;
-    }
-    /* Only zero padding up to the next byte boundary may follow. */
-    uint32_t pad;
-    if (r.count - r.pos >= 8 || !read_bits(&r, (unsigned)(r.count - r.pos), &pad) || pad)
+    if (r->rc.overrun || (r->frames_left == 0 && !stream_used_up(r)))
         return BAV_E_FRAME;
     return BAV_OK;
 }
