@@ -9,9 +9,9 @@
  * through struct fb leaves damage, which screen_present_damage() hands to
  * the display without waiting.
  *
- * Boot log: only what is printed after display_init() appears on screen
- * (the console keeps no history to replay); display_init prints a summary
- * of the display itself first.
+ * Boot log: the console replays what was printed before the screen came up
+ * (console_set_screen_sink), so the screen shows the whole boot log; then
+ * display_init prints a summary of the console on the display.
  */
 #include "gfx/screen.h"
 
