@@ -4,6 +4,7 @@
 #   make            build/kernel.elf (and build/hdd.dsk once there is a disk)
 #   make test       host unit tests + QEMU end-to-end tests: "N passed, M failed"
 #   make demo       build everything, boot in a QEMU window, play the clip
+#                   (no display, e.g. over SSH: in this terminal, as text)
 #   make record     the same headless, recorded into build/demo.mp4
 #   make debug      boot halted, waiting for gdb (see README)
 #   make bench      print the benchmark table
@@ -70,10 +71,12 @@ KCFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-builtin \
 	-mcmodel=medany -march=$(KARCH) -mabi=lp64 \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-pie -mno-relax \
 	$(NO_LOOP_TO_CALL) -Wall -Wextra -Werror -I. -MMD -MP
-# DEBUG=1 (the default) poisons freed heap memory and checks it on reuse.
+# DEBUG=1 (the default) poisons freed heap memory and checks it on reuse,
+# and checks the rules comments state (KASSERT_DEBUG, kernel/arch/panic.h);
+# DEBUG=0 compiles those checks out.
 DEBUG ?= 1
 ifeq ($(DEBUG),1)
-KCFLAGS += -DKHEAP_DEBUG
+KCFLAGS += -DKHEAP_DEBUG -DKERNEL_DEBUG
 endif
 KLDFLAGS := $(KLD) -nostdlib -static -Wl,--no-relax -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none
@@ -106,10 +109,12 @@ deps:
 
 include kernel/kernel.mk
 include tests/unit/unit.mk
--include tools/encode/encode.mk
--include fs/disk.mk
--include user/user.mk
--include gfx/gfx.mk
+# Required fragments use include (a missing one stops make); only the
+# generated .d dependency files are -include.
+include tools/encode/encode.mk
+include fs/disk.mk
+include user/user.mk
+include gfx/gfx.mk
 
 # ---- host unit tests --------------------------------------------------------
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/unit/test_$(t))
@@ -122,7 +127,7 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 -include $(UNIT_BINS:=.d)
 
-# The kernel's sources moved into folders (kernel/fmt.c -> kernel/lib/fmt.c).
+# The kernel's sources moved into folders (fmt.c from kernel/ to kernel/lib/).
 # The dependency files of a build/ made before name the old paths, and -MP
 # only covers headers, not the .c compiled: tell make a missing kernel source
 # is nothing to build, so the target is rebuilt from its current sources
@@ -156,18 +161,31 @@ e2e: $(BUILD)/kernel.elf $(TEST_EXTRA_PREREQS)
 # /etc/autoplay, so init plays the clip after the boot log and leaves you at
 # the shell (run `player /media/NAME.bav` again from there). The copy keeps
 # the tests' disk free of autoplay and the demo's writes away from it.
+#
+# Without a display (neither DISPLAY nor WAYLAND_DISPLAY: SSH, a server) the
+# demo runs in this terminal instead (run.py --display terminal: the guest's
+# console here, raw, Ctrl-A x quits QEMU): the autoplay line plays the clip
+# as text (player --text), then says in one line how to play it again and
+# how to quit. make demo DEMO_DISPLAY=terminal does that with a display too.
 DEMO_DISK := $(BUILD)/demo.dsk
-DEMO_PLAY := player --stats /media/$(notdir $(CLIP_BAV))
+DEMO_CLIP := /media/$(notdir $(CLIP_BAV))
+DEMO_PLAY := player --stats $(DEMO_CLIP)
+DEMO_DISPLAY := $(if $(strip $(DISPLAY)$(WAYLAND_DISPLAY)),window,terminal)
+ifeq ($(DEMO_DISPLAY),terminal)
+DEMO_AUTOPLAY := player --text --stats $(DEMO_CLIP); echo "demo: again: player --text $(DEMO_CLIP)   quit: Ctrl-A x"
+else
+DEMO_AUTOPLAY := $(DEMO_PLAY)
+endif
 .PHONY: demo-disk record
 demo-disk: $(DISK_IMG) | deps
 	cp $(DISK_IMG) $(DEMO_DISK).tmp
-	printf '%s\n' '$(DEMO_PLAY)' > $(BUILD)/autoplay
+	printf '%s\n' '$(DEMO_AUTOPLAY)' > $(BUILD)/autoplay
 	debugfs -w -R "write $(BUILD)/autoplay /etc/autoplay" $(DEMO_DISK).tmp >/dev/null 2>&1
 	mv $(DEMO_DISK).tmp $(DEMO_DISK)
 
 demo: $(BUILD)/kernel.elf demo-disk
 	$(PYTHON) tools/run.py --kernel $(BUILD)/kernel.elf --disk $(DEMO_DISK) \
-	  --display window --audio auto
+	  --display $(DEMO_DISPLAY) --audio auto
 
 # Headless: plays the clip once and writes build/demo.mp4 (screen + sound).
 # run.py tells the guest the capture's output latency (docs/audio.md).

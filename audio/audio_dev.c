@@ -59,7 +59,6 @@
 #include "kernel/arch/platform.h"
 #include "kernel/arch/riscv.h"
 #include "kernel/hooks/sched.h"
-#include "kernel/hooks/signal_hooks.h"
 #include "kernel/task/sleeplock.h"
 #include "kernel/lib/string.h"
 #include "kernel/arch/timer.h"
@@ -149,6 +148,7 @@ static void check_invariants(void)
  * per stall window while the device keeps up. */
 static void settle(void)
 {
+    KASSERT_INTR_OFF();
     if (!A.configured || !A.started || pcm_get_state(&A.pcm) != PCM_RUNNING)
         pacer_stop(&A.pacer);
     check_invariants();
@@ -162,6 +162,7 @@ static void settle(void)
 /* Hand periods to the device while there are free slots (irqs off). */
 static void pump_device(void)
 {
+    KASSERT_INTR_OFF();
     for (int i = 0; i < INFLIGHT; i++) {
         if (A.slot[i] != SLOT_FREE)
             continue;
@@ -454,13 +455,8 @@ static int wait_drained(void)
         err = start_playback();
     flags = irq_save();
     pump();
-    while (!err && A.started && !pcm_drained(&A.pcm)) {
-        if (signal_pending_for_current()) {
-            err = -EINTR;
-            break;
-        }
-        sched_sleep(&A);
-    }
+    while (!err && A.started && !pcm_drained(&A.pcm))
+        err = sched_sleep_interruptible(&A, false);
     irq_restore(flags);
     return err;
 }
@@ -502,17 +498,16 @@ static int64_t stream_write(struct file *f, const void *buf, uint64_t n)
             }
             continue;
         }
-        if ((f->flags & O_NONBLOCK) || signal_pending_for_current()) {
-            irq_restore(flags);
-            if (done)
-                return (int64_t)done;
-            return (f->flags & O_NONBLOCK) ? -EAGAIN : -EINTR;
-        }
         /* Others may use the stream while this writer waits for room (a
-         * RESUME must get through); irqs stay off, so no wakeup is lost. */
+         * RESUME must get through); irqs stay off, so no wakeup is lost
+         * (and no one takes the lock between release and a sleep). */
         sleeplock_release(&stream_lock);
-        sched_sleep(&A);
+        int err = sched_sleep_interruptible(&A, f->flags & O_NONBLOCK);
         sleeplock_acquire(&stream_lock);
+        if (err) {
+            irq_restore(flags);
+            return done ? (int64_t)done : err;
+        }
     }
     bool start_now = !A.started &&
                      pcm_queued_bytes(&A.pcm) >= (size_t)AUDIO_PRIME * A.pcm.period_bytes;

@@ -140,6 +140,7 @@ static void hash_remove(struct bcache *c, struct buf *b)
 
 static void hash_insert(struct bcache *c, struct buf *b)
 {
+    KASSERT_DEBUG(!hash_find(c, b->blockno)); /* a block is in at most one buffer */
     struct buf **slot = hash_slot(c, b->blockno);
     b->hash_next = *slot;
     *slot = b;
@@ -210,6 +211,8 @@ static int write_run(struct bcache *c, struct buf *b)
 /* Turn a buffer into an unused one: out of the hash, contents forgotten. */
 static void forget(struct bcache *c, struct buf *b)
 {
+    /* A referenced buffer is never evicted; a dirty one is written first. */
+    KASSERT_DEBUG(b->refcnt == 0 && !b->dirty);
     if (b->valid)
         hash_remove(c, b);
     b->valid = false;

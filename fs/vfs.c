@@ -139,6 +139,7 @@ static const struct device *dev_lookup(const char *name, size_t len)
 
 static struct vnode *vnode_get(uint32_t ino)
 {
+    KASSERT_DEBUG(sleeplock_held(&fs_lock));
     struct vnode *free_slot = NULL;
     for (int i = 0; i < NVNODE; i++) {
         if (vnodes[i].refs && vnodes[i].ino == ino) {
@@ -182,6 +183,7 @@ static bool ino_is_open(uint32_t ino)
  * handlers), and the kernel is not preemptive: nfiles needs no lock. */
 struct file *file_alloc(enum file_kind kind, int flags, const struct file_ops *ops, void *priv)
 {
+    KASSERT_DEBUG(nfiles >= 0 && nfiles <= NFILE);
     if (nfiles == NFILE)
         return NULL;
     struct file *f = kmalloc(sizeof *f);
@@ -311,6 +313,7 @@ static int step(uint32_t dir, const char *name, size_t len, uint32_t *next)
 
 static int walk_to_last(struct vnode *at, const char *path, struct walk *w)
 {
+    KASSERT_DEBUG(sleeplock_held(&fs_lock));
     if (!*path)
         return -ENOENT;
     uint32_t dir = path[0] == '/' || !at ? EXT2_ROOT_INO : at->ino;

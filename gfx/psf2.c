@@ -77,6 +77,10 @@ static int scan_unicode(struct psf2_font *font)
             p += n;
             if (!in_sequence && cp < 256 && font->low_map[cp] == PSF2_NO_GLYPH)
                 font->low_map[cp] = (uint16_t)glyph;
+            uint32_t fast = cp - PSF2_FAST_FIRST;
+            if (!in_sequence && cp >= PSF2_FAST_FIRST && fast < PSF2_FAST_COUNT &&
+                font->fast_map[fast] == PSF2_NO_GLYPH)
+                font->fast_map[fast] = (uint16_t)glyph;
         }
     }
     /* Bytes after the last entry are tolerated (padding) but not used. */
@@ -116,6 +120,8 @@ static uint32_t lookup(const struct psf2_font *font, uint32_t cp)
         return cp < font->glyph_count ? cp : PSF2_NO_GLYPH;
     if (cp < 256)
         return font->low_map[cp];
+    if (cp >= PSF2_FAST_FIRST && cp - PSF2_FAST_FIRST < PSF2_FAST_COUNT)
+        return font->fast_map[cp - PSF2_FAST_FIRST];
     return lookup_table(font, cp);
 }
 
@@ -156,6 +162,8 @@ int psf2_parse(struct psf2_font *font, const void *data, size_t len)
     font->row_bytes = (uint32_t)row_bytes;
     for (size_t i = 0; i < 256; i++)
         font->low_map[i] = PSF2_NO_GLYPH;
+    for (size_t i = 0; i < PSF2_FAST_COUNT; i++)
+        font->fast_map[i] = PSF2_NO_GLYPH;
     if (flags & PSF2_FLAG_UNICODE) {
         font->unicode = font->glyphs + glyph_bytes;
         font->unicode_len = len - header_size - (size_t)glyph_bytes;

@@ -15,8 +15,9 @@
  * and the whole Unicode table lie inside the buffer, valid UTF-8), so the
  * lookup and drawing functions never read outside it. The font keeps
  * pointing into the caller's buffer, which must outlive it. No allocation:
- * code points below 256 are mapped through a table inside the struct,
- * others by scanning the (validated) Unicode table.
+ * code points below 256 and U+2500..28FF (PSF2_FAST_*) are mapped
+ * through tables inside the struct, others by scanning the (validated)
+ * Unicode table.
  */
 #ifndef GFX_PSF2_H
 #define GFX_PSF2_H
@@ -34,6 +35,11 @@
 #define PSF2_MAX_HEIGHT 128u /* emboldened glyph in a buffer on the stack */
 #define PSF2_MAX_GLYPHS 65536u
 #define PSF2_NO_GLYPH 0xffffu
+/* Code points looked up through a map instead of the table walk: box
+ * drawing, block elements, shapes (U+2500..25FF) and braille (U+2800..28FF),
+ * which text-mode pictures send by the thousand per frame. */
+#define PSF2_FAST_FIRST 0x2500u
+#define PSF2_FAST_COUNT 0x400u
 
 struct psf2_font {
     const uint8_t *glyphs;       /* glyph_count * bytes_per_glyph bytes */
@@ -44,6 +50,7 @@ struct psf2_font {
     const uint8_t *unicode;      /* validated table, NULL when absent */
     size_t unicode_len;
     uint16_t low_map[256];       /* code point < 256 -> glyph, or NO_GLYPH */
+    uint16_t fast_map[PSF2_FAST_COUNT];  /* PSF2_FAST_FIRST + i -> glyph */
     uint32_t fallback;           /* glyph for unmapped code points */
 };
 

@@ -64,6 +64,7 @@ void screen_present_damage(void)
 /* The console's screen sink: called with interrupts off. */
 static void screen_write(const char *s, size_t n)
 {
+    KASSERT_INTR_OFF();
     tty_write(&tty, s, n);
     screen_present_damage();
 }

@@ -72,6 +72,43 @@ static void load_console_font(void)
     klog("screen: font %s\n", path);
 }
 
+/* "COLSxROWS", each 1..CONSOLE_SIZE_MAX; false if it is not that. */
+static bool parse_size(const char *s, uint16_t *cols, uint16_t *rows)
+{
+    uint32_t v[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++) {
+        const char *start = s;
+        while (*s >= '0' && *s <= '9' && v[i] <= CONSOLE_SIZE_MAX)
+            v[i] = v[i] * 10 + (uint32_t)(*s++ - '0');
+        if (s == start || v[i] < 1 || v[i] > CONSOLE_SIZE_MAX || *s != (i == 0 ? 'x' : 0))
+            return false;
+        s++;
+    }
+    *cols = (uint16_t)v[0];
+    *rows = (uint16_t)v[1];
+    return true;
+}
+
+/* Bootarg console_size=COLSxROWS: the serial terminal's size, which
+ * TIOCGWINSZ reports (kernel/arch/console.h); a klog line says what it did. */
+static void console_size_from_bootargs(const char *bootargs)
+{
+    char text[16];
+    const char *v;
+    size_t len;
+    if (!cmdline_find(bootargs, "console_size", &v, &len))
+        return;
+    uint16_t cols, rows;
+    if (!cmdline_get(bootargs, "console_size", text, sizeof text) ||
+        !parse_size(text, &cols, &rows)) {
+        klog("console: console_size=%.*s ignored: not COLSxROWS, each 1..%d\n", (int)len, v,
+             CONSOLE_SIZE_MAX);
+        return;
+    }
+    console_set_given_size(rows, cols);
+    klog("console: the serial terminal is %ux%u\n", cols, rows);
+}
+
 static void sync_on_shutdown(void)
 {
     int err = vfs_sync();
@@ -159,6 +196,7 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
     virtio_probe();
     struct blockdev *disk = blockdev_find("vda");
     devices_init();
+    console_size_from_bootargs(platform.bootargs);
     audio_dev_init();
     display_init();
     kbd_dev_init();

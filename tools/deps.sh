@@ -31,16 +31,18 @@ QEMU_MIN_MAJOR=8 QEMU_MIN_MINOR=2
 # Every external command the build and the tests run, by the APT package that
 # has it: the cross GCC and binutils; clang, lld and the LLVM tools (make
 # LLVM=1, the fuzzer's libclang-rt); host gcc (unit tests under sanitizers),
-# make, python3; ffmpeg and ffprobe (clips, recording); mke2fs, e2fsck,
-# debugfs, dumpe2fs (the disk, its tests); hexdump (bsdextrautils, the
-# hexdump test); the console fonts (console-setup-linux); dtc and
-# gdb-multiarch (make debug); OpenSBI (QEMU's -bios default); pactl and
-# parec (pulseaudio-utils) and a PulseAudio server the audio tests start
-# privately (run.py's backend choice, a sound server that stalls). cmp,
-# cksum, gzip come with every Debian (essential packages).
+# make, python3; python3-pyte (the terminal emulator through which the
+# text-mode player's test reads the serial console); ffmpeg and ffprobe
+# (clips, recording); mke2fs, e2fsck, debugfs, dumpe2fs (the disk, its
+# tests); hexdump (bsdextrautils, the hexdump test); the console fonts
+# (console-setup-linux); dtc and gdb-multiarch (make debug); OpenSBI
+# (QEMU's -bios default); pactl and parec (pulseaudio-utils) and a
+# PulseAudio server the audio tests start privately (run.py's backend
+# choice, a sound server that stalls). cmp, cksum, gzip come with every
+# Debian (essential packages).
 APT_PKGS="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 clang lld llvm libclang-rt-dev
-gcc make python3
+gcc make python3 python3-pyte
 ffmpeg e2fsprogs bsdextrautils console-setup-linux
 device-tree-compiler gdb-multiarch opensbi pulseaudio-utils"
 # The PulseAudio server replaces a desktop's pipewire-pulse: where that is
@@ -113,17 +115,17 @@ case "$family" in
         # freestanding code; ffmpeg-free lacks H.264 (make record): RPM
         # Fusion's ffmpeg has it.
         manual_plan "sudo dnf install -y" "gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu
-            clang lld llvm compiler-rt gcc make python3 libasan libubsan
+            clang lld llvm compiler-rt gcc make python3 python3-pyte libasan libubsan
             qemu-system-riscv qemu-audio-pa qemu-audio-pipewire qemu-ui-gtk
             ffmpeg-free e2fsprogs util-linux dtc gdb bsdtar curl" ;;
     arch)
         manual_plan "sudo pacman -S --needed" "riscv64-elf-gcc riscv64-elf-binutils
-            clang lld llvm compiler-rt gcc make python
+            clang lld llvm compiler-rt gcc make python python-pyte
             qemu-system-riscv qemu-system-riscv-firmware qemu-audio-pa qemu-audio-pipewire qemu-ui-gtk
             ffmpeg e2fsprogs util-linux dtc gdb libarchive curl" ;;
     suse)
         manual_plan "sudo zypper install" "cross-riscv64-elf-gcc14 cross-riscv64-binutils
-            clang lld llvm gcc make python3
+            clang lld llvm gcc make python3 python3-pyte
             qemu-extra qemu-audio-pa qemu-audio-pipewire qemu-ui-gtk
             ffmpeg-7 e2fsprogs util-linux dtc gdb bsdtar curl" ;;
     brew)

@@ -15,6 +15,13 @@ table). gzip-compressed input is detected by its magic. Python stdlib only.
 PSF1: magic 36 04, mode byte (bit 0: 512 glyphs, bits 1/2: Unicode table),
 charsize byte (= height, width is 8); table entries are little-endian
 uint16 code points, 0xFFFE starting a sequence, 0xFFFF ending the entry.
+
+Glyphs the font lacks are drawn here and appended (with their table
+entries), so `player --text` shows on the screen console (docs/player.md):
+the block elements U+2580..U+259F (halves, eighths, quadrants, shades:
+exact fractions of the cell, "upper half" is rows [0, h/2)) and the 256
+braille patterns U+2800..U+28FF (dot i of column c, row r is a
+max(1, w/4) x max(1, h/8) box centred at (w(2c+1)/4, h(2r+1)/8)).
 """
 import argparse
 import gzip
@@ -63,6 +70,89 @@ def psf1_to_psf2(data):
     return header + glyphs + table
 
 
+def block_pixel(cp, x, y, w, h):
+    """Is pixel (x, y) of a w x h cell ink in block element cp?"""
+    top, left = y < h // 2, x < w // 2
+    quads = {0x2596: "l", 0x2597: "r", 0x2598: "L", 0x2599: "Llr",
+             0x259A: "Lr", 0x259B: "LRl", 0x259C: "LRr", 0x259D: "R",
+             0x259E: "Rl", 0x259F: "Rlr"}      # L/R upper, l/r lower
+    if cp == 0x2580:
+        return top
+    if 0x2581 <= cp <= 0x2588:                 # lower 1/8 .. 8/8
+        return y >= h - (cp - 0x2580) * h // 8
+    if 0x2589 <= cp <= 0x258F:                 # left 7/8 .. 1/8
+        return x < (0x2590 - cp) * w // 8
+    if cp == 0x2590:
+        return not left
+    if 0x2591 <= cp <= 0x2593:                 # shades: 1/4, 1/2, 3/4 ink
+        k = (x + 2 * (y % 2)) % 4 if cp != 0x2592 else (x + y) % 2 * 2
+        return k < cp - 0x2590
+    if cp == 0x2594:
+        return y < max(1, h // 8)
+    if cp == 0x2595:
+        return x >= w - max(1, w // 8)
+    q = quads[cp]
+    return (("L" if left else "R") if top else ("l" if left else "r")) in q
+
+
+def braille_pixel(cp, x, y, w, h):
+    bits = cp - 0x2800
+    dw, dh = max(1, w // 4), max(1, h // 8)
+    for dot, (c, r) in enumerate([(0, 0), (0, 1), (0, 2), (1, 0), (1, 1),
+                                  (1, 2), (0, 3), (1, 3)]):
+        cx, cy = w * (2 * c + 1) // 4, h * (2 * r + 1) // 8
+        if (bits >> dot & 1 and cx - dw // 2 <= x < cx - dw // 2 + dw
+                and cy - dh // 2 <= y < cy - dh // 2 + dh):
+            return True
+    return False
+
+
+def glyph_bits(ink, w, h):
+    row_bytes = (w + 7) // 8
+    out = bytearray(row_bytes * h)
+    for y in range(h):
+        for x in range(w):
+            if ink(x, y):
+                out[y * row_bytes + x // 8] |= 0x80 >> (x % 8)
+    return bytes(out)
+
+
+def mapped_code_points(data):
+    """The single code points the PSF2 font's Unicode table maps."""
+    _, _, hsize, flags, count, charsize = struct.unpack_from("<6I", data)
+    if not flags & 1:
+        return set()
+    table, seen, pos = data[hsize + count * charsize:], set(), 0
+    for _ in range(count):
+        end = table.index(b"\xff", pos)
+        entry = table[pos:end].split(b"\xfe")[0]
+        seen.update(ord(c) for c in entry.decode("utf-8"))
+        pos = end + 1
+    return seen
+
+
+def add_text_mode_glyphs(data):
+    """Appends the block elements and braille patterns the font lacks."""
+    magic, ver, hsize, flags, count, charsize, h, w = struct.unpack_from(
+        "<8I", data)
+    if not flags & 1:
+        return data
+    have = mapped_code_points(data)
+    glyphs_end = hsize + count * charsize
+    new_glyphs, new_table = bytearray(), bytearray()
+    wanted = [(cp, block_pixel) for cp in range(0x2580, 0x25A0)] + \
+             [(cp, braille_pixel) for cp in range(0x2800, 0x2900)]
+    for cp, pixel in wanted:
+        if cp in have:
+            continue
+        new_glyphs += glyph_bits(lambda x, y: pixel(cp, x, y, w, h), w, h)
+        new_table += chr(cp).encode("utf-8") + b"\xff"
+        count += 1
+    header = struct.pack("<8I", magic, ver, hsize, flags, count, charsize, h, w)
+    return (header + data[32:glyphs_end] + bytes(new_glyphs)
+            + data[glyphs_end:] + bytes(new_table))
+
+
 def load(path):
     with open(path, "rb") as f:
         data = f.read()
@@ -95,7 +185,7 @@ def main():
     ap.add_argument("--c", help="write a C array here")
     ap.add_argument("--name", default="font_default_psf")
     args = ap.parse_args()
-    data = load(args.font)
+    data = add_text_mode_glyphs(load(args.font))
     outputs = [(args.psf, data, "wb"),
                (args.c, c_source(data, args.name, args.font), "w")]
     for path, content, mode in outputs:

@@ -26,6 +26,17 @@ The guest is told the chosen backend's output latency (bootarg
 audio_latency_ms, see LATENCY_MS), so the player's audio clock matches what
 is heard in the window, in a WAV capture and in a --record video alike.
 
+--display terminal puts the guest's serial console on the host terminal:
+QEMU's `-serial mon:stdio`, which makes the terminal raw (^C, ^Z are bytes
+for the guest, not signals for run.py) and quits on Ctrl-A x (QUIT_KEYS,
+said in one line at the start); no window and no GPU (the guest has no
+/dev/fb0: `player` plays as text); sound as in window mode (--audio
+auto). The guest learns the terminal's size from the bootarg
+console_size=COLSxROWS (--console-size, else the host terminal's).
+Whatever way the run ends, run.py puts the terminal settings back and ends
+what the guest may have left on in it (TERMINAL_RESET: a synchronized
+update, hidden cursor, colours).
+
 QEMU's own messages (its stderr: audio and GUI library noise, warnings,
 errors) go to a log file, qemu.log next to the kernel, not to the terminal;
 run.py names the file when QEMU wrote something there and shows its last
@@ -74,6 +85,16 @@ KILL_WAIT_S = 5
 SERVER_LATENCY_US = 50000
 LATENCY_MS = {"wav": 5, "none": 5, "pa": 55, "pipewire": 55, "alsa": 55, "sdl": 30}
 
+# --display terminal: QEMU's multiplexer on stdio quits on Ctrl-A x
+# (Ctrl-A Ctrl-A sends one ^A to the guest, Ctrl-A h lists its keys).
+QUIT_KEYS = "Ctrl-A x"
+# Written to the host terminal when a --display terminal run ends: the end
+# of a synchronized update the guest may have begun (ESC[?2026l), default
+# attributes, the cursor shown. A guest killed mid-frame leaves them set.
+TERMINAL_RESET = b"\x1b[?2026l\x1b[0m\x1b[?25h"
+# console_size=COLSxROWS: each between 1 and this (docs/player.md).
+CONSOLE_SIZE_MAX = 999
+
 
 def say(msg):
     """A line on stderr that never fails (the terminal may be gone: SIGHUP)."""
@@ -101,9 +122,10 @@ def qemu_lists(kind):
 def pick_display():
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         die("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
-            "  Run headless:   tools/run.py --display none ...\n"
-            "  Or record it:   tools/run.py --display none --record out.mp4 ...\n"
-            "                  (make record: the demo clip into build/demo.mp4)")
+            "  In this terminal: tools/run.py --display terminal --audio auto ...\n"
+            "  Run headless:     tools/run.py --display none ...\n"
+            "  Or record it:     tools/run.py --display none --record out.mp4 ...\n"
+            "                    (make record: the demo clip into build/demo.mp4)")
     known = qemu_lists("display")
     for ui in ("gtk", "sdl"):
         if ui in known:
@@ -237,7 +259,9 @@ def build_command(args, control_qmp):
     audiodev, latency_ms = audio_config(args)
     # The kernel takes the first occurrence of a word: --append's own
     # audio_latency_ms=N, when given, wins over run.py's.
-    bootargs = " ".join(w for w in (args.append.strip(), f"audio_latency_ms={latency_ms}") if w)
+    size = f"console_size={args.console_size}" if args.console_size else ""
+    bootargs = " ".join(w for w in (args.append.strip(), f"audio_latency_ms={latency_ms}", size)
+                        if w)
     if args.cmd is not None:
         # cmd= must come last: the kernel gives it the rest of the line.
         if "\n" in args.cmd:
@@ -258,18 +282,26 @@ def build_command(args, control_qmp):
         width, height = (int(v) for v in args.resolution.lower().split("x"))
     except ValueError:
         die(f"--resolution wants WIDTHxHEIGHT, not {args.resolution!r}")
-    cmd += ["-device", f"virtio-gpu-device,xres={width},yres={height}",
-            "-device", "virtio-keyboard-device"]
+    if args.display != "terminal":
+        # The terminal has no screen: without a GPU the guest has no
+        # /dev/fb0 (the player plays as text by itself) and does not draw
+        # the console a second time where nobody sees it.
+        cmd += ["-device", f"virtio-gpu-device,xres={width},yres={height}"]
+    cmd += ["-device", "virtio-keyboard-device"]
     cmd += ["-audiodev", audiodev, "-device", "virtio-sound-device,audiodev=snd0"]
 
-    if args.display == "none":
+    if args.display in ("none", "terminal"):
         cmd += ["-display", "none"]
     elif args.display == "window":
         cmd += ["-display", pick_display()]
     else:
-        die(f"--display wants window or none, not {args.display!r}")
+        die(f"--display wants window, terminal or none, not {args.display!r}")
 
-    if args.serial == "stdio":
+    if args.display == "terminal":
+        # The monitor multiplexed on stdio: raw terminal without signals
+        # (QEMU's stdio signal=off), Ctrl-A x quits.
+        cmd += ["-serial", "mon:stdio"]
+    elif args.serial == "stdio":
         cmd += ["-serial", "stdio"]
     else:
         cmd += ["-serial", f"file:{args.serial}"]
@@ -416,10 +448,13 @@ class QemuLog:
 class Terminal:
     """The terminal settings from before QEMU (-serial stdio) put the
     terminal into raw mode, put back however QEMU ended: a killed QEMU
-    cannot restore them itself. Only for the terminal's foreground group."""
+    cannot restore them itself. Only for the terminal's foreground group.
+    With `reset` (--display terminal) the guest's leftovers on the screen
+    are ended too (TERMINAL_RESET), when stdout is a terminal."""
 
-    def __init__(self, serial_is_stdio):
+    def __init__(self, serial_is_stdio, reset=False):
         self.saved = None
+        self.reset = reset and os.isatty(1)
         try:
             if serial_is_stdio and os.isatty(0) and os.tcgetpgrp(0) == os.getpgrp():
                 self.saved = termios.tcgetattr(0)
@@ -427,6 +462,11 @@ class Terminal:
             pass
 
     def restore(self):
+        if self.reset:
+            try:
+                os.write(1, TERMINAL_RESET)
+            except OSError:
+                pass         # the terminal is gone (SIGHUP)
         if self.saved is None:
             return
         try:
@@ -434,6 +474,31 @@ class Terminal:
                 termios.tcsetattr(0, termios.TCSADRAIN, self.saved)
         except (OSError, termios.error):
             pass             # the terminal is gone (SIGHUP)
+
+
+def console_size(args):
+    """COLSxROWS for the bootarg console_size: --console-size, else with
+    --display terminal the host terminal's size (stdout's, else stdin's),
+    else None (the kernel keeps its default)."""
+    if args.console_size:
+        try:
+            cols, rows = (int(v) for v in args.console_size.lower().split("x"))
+        except ValueError:
+            cols = rows = 0
+        if not (1 <= cols <= CONSOLE_SIZE_MAX and 1 <= rows <= CONSOLE_SIZE_MAX):
+            die(f"--console-size wants COLSxROWS (1..{CONSOLE_SIZE_MAX} each), "
+                f"not {args.console_size!r}")
+        return f"{cols}x{rows}"
+    if args.display != "terminal":
+        return None
+    for fd in (1, 0):
+        try:
+            size = os.get_terminal_size(fd)
+        except OSError:
+            continue
+        if size.columns > 0 and size.lines > 0:
+            return f"{min(size.columns, CONSOLE_SIZE_MAX)}x{min(size.lines, CONSOLE_SIZE_MAX)}"
+    return None
 
 
 # ---- --record ---------------------------------------------------------------
@@ -597,11 +662,16 @@ def parse_args():
     ap.add_argument("--disk", default=None,
                     help="raw disk image for virtio-blk, or none (default build/hdd.dsk "
                          "when it exists)")
-    ap.add_argument("--display", default="none", help="window or none (default none)")
+    ap.add_argument("--display", default="none",
+                    help="window, terminal (the guest's console on this terminal, raw; "
+                         f"{QUIT_KEYS} quits) or none (default none)")
     ap.add_argument("--audio", default="none",
                     help="auto (the host's sound server or card, said in one line), none or "
                          "wav:PATH (default none); audiodev:SPEC passes a QEMU -audiodev "
                          "spec as is (tests)")
+    ap.add_argument("--console-size", metavar="COLSxROWS",
+                    help="the serial console's size told to the guest (bootarg "
+                         "console_size); default with --display terminal: this terminal's")
     ap.add_argument("--qemu-log", metavar="PATH",
                     help="where QEMU's own messages are kept when it wrote any "
                          "(default: qemu.log next to the kernel)")
@@ -666,7 +736,10 @@ def run(args, tmpdir, signals):
 
     log = QemuLog(tmpdir, args.qemu_log or
                   os.path.join(os.path.dirname(os.path.abspath(args.kernel)), "qemu.log"))
-    terminal = Terminal(args.serial == "stdio")
+    terminal = Terminal(args.serial == "stdio", reset=args.display == "terminal")
+    if args.display == "terminal":
+        size = f" ({args.console_size})" if args.console_size else ""
+        say(f"run.py: the guest's console is this terminal{size}: {QUIT_KEYS} quits QEMU")
     try:
         proc = subprocess.Popen(cmd, stderr=log.file)
     except OSError as e:
@@ -711,6 +784,9 @@ def main():
         die(f"{QEMU} not found: run tools/deps.sh (or make, which runs it)")
     if args.audio_rate <= 0:
         die("--audio-rate must be positive")
+    if args.display == "terminal" and args.serial != "stdio":
+        die("--display terminal is the serial console on this terminal: leave out --serial")
+    args.console_size = console_size(args)
     args.disk_given = args.disk is not None
     if args.disk is None:
         args.disk = os.path.join(ROOT, "build", "hdd.dsk")

@@ -2427,6 +2427,36 @@ static void test_tiocspgrp_init_refused(void)
     close(fd);
 }
 
+/* The console's size: TIOCSWINSZ sets the serial terminal's size, which
+ * TIOCGWINSZ then reports (over the screen's, docs/syscalls.md); sizes
+ * outside 1..999 and bad pointers are refused and change nothing; a
+ * file that is not a terminal has no size (ENOTTY). */
+static void test_console_winsize(void)
+{
+    int fd = open("/dev/console", O_RDWR);
+    CHECK(fd >= 0);
+    struct winsize saved, ws = { 40, 123, 0, 0 }, got;
+    CHECK(ioctl(fd, TIOCGWINSZ, &saved) == 0);
+    CHECK(saved.ws_row >= 1 && saved.ws_col >= 1);
+    CHECK(ioctl(fd, TIOCSWINSZ, &ws) == 0);
+    CHECK(ioctl(fd, TIOCGWINSZ, &got) == 0);
+    CHECK(got.ws_row == 40 && got.ws_col == 123);
+    struct winsize bad[] = { { 0, 80, 0, 0 }, { 24, 0, 0, 0 }, { 1000, 80, 0, 0 },
+                             { 24, 1000, 0, 0 } };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_ERR(ioctl(fd, TIOCSWINSZ, &bad[i]), EINVAL);
+    CHECK_ERR(ioctl(fd, TIOCSWINSZ, UNMAPPED_ADDR), EFAULT);
+    CHECK_ERR(ioctl(fd, TIOCGWINSZ, KERNEL_ADDR), EFAULT);
+    CHECK(ioctl(fd, TIOCGWINSZ, &got) == 0);
+    CHECK(got.ws_row == 40 && got.ws_col == 123);
+    CHECK(ioctl(fd, TIOCSWINSZ, &saved) == 0);      /* as it was */
+    int null = open("/dev/null", O_RDWR);
+    CHECK(null >= 0);
+    CHECK_ERR(ioctl(null, TIOCSWINSZ, &ws), ENOTTY);
+    close(null);
+    close(fd);
+}
+
 /* Guards W^X for device memory: /dev/fb0 mapped read-write once and
  * read-execute once let code written through one view run from the other
  * (docs/memory-map.md: no page is ever writable and executable). Device
@@ -3027,6 +3057,7 @@ static const struct test tests[] = {
     { "munmap_huge_is_fast", test_munmap_huge_is_fast },
     { "kill_init_refused", test_kill_init_refused },
     { "tiocspgrp_init_refused", test_tiocspgrp_init_refused },
+    { "console_winsize", test_console_winsize },
     { "fb0_exec_mapping_refused", test_fb0_exec_mapping_refused },
     { "isolate_exec_memory", test_isolate_exec_sees_no_old_memory },
     { "isolate_freed_pages_zeroed", test_isolate_freed_pages_are_zeroed },

@@ -167,6 +167,7 @@ static void submit_pending(void);
 /* Interrupt context (or a poll with interrupts off). */
 static void ctrl_done(struct virtq *vq, void *token, uint32_t len)
 {
+    KASSERT_INTR_OFF();
     (void)vq;
     (void)len;
     if (token == &setup_done) {
@@ -248,6 +249,7 @@ static void rect_union(struct display_rect *acc, const struct display_rect *r)
 /* Interrupts off. Submits the pending damage unless a present is in flight. */
 static void submit_pending(void)
 {
+    KASSERT_INTR_OFF();
     if (!pending || in_flight || virtq_free_count(ctrlq) < 4)
         return;
     struct display_rect r = pending_rect;
@@ -293,6 +295,7 @@ static void submit_pending(void)
 /* Interrupts off. Adds r to the pending damage; true if it was nonempty. */
 static bool add_damage(const struct display_rect *in)
 {
+    KASSERT_INTR_OFF();
     struct display_rect r = *in;
     clip(&r);
     if (r.w == 0 || r.h == 0)

@@ -16,7 +16,6 @@
 #include "kernel/abi/errno.h"
 #include "kernel/arch/riscv.h"
 #include "kernel/hooks/sched.h"
-#include "kernel/hooks/signal_hooks.h"
 #include "kernel/lib/string.h"
 
 #define EVENTQ 0
@@ -46,6 +45,7 @@ static void give_buffer(struct input_event_raw *ev)
 /* Interrupt context. */
 static void event_done(struct virtq *vq, void *token, uint32_t len)
 {
+    KASSERT_INTR_OFF();
     struct input_event_raw *buf = token;
     struct input_event_raw ev = *buf;
     give_buffer(buf);
@@ -68,15 +68,11 @@ static long virtio_input_read(struct input_event_raw *out, uint64_t max, bool no
 {
     uint64_t flags = irq_save();
     while (ring_count == 0) {
-        if (nonblock) {
+        int err = sched_sleep_interruptible(ring, nonblock);
+        if (err) {
             irq_restore(flags);
-            return -EAGAIN;
+            return err;
         }
-        if (signal_pending_for_current()) {
-            irq_restore(flags);
-            return -EINTR;
-        }
-        sched_sleep(ring);
     }
     uint64_t got = 0;
     while (got < max && ring_count > 0) {

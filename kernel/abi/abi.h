@@ -169,6 +169,8 @@
 #define TIOCSMODE     0x5481    /* arg: the new flags */
 #define TIOCGWINSZ    0x5413    /* terminal size into struct winsize; the
                                    libc's isatty() asks this */
+#define TIOCSWINSZ    0x5414    /* struct winsize in: the size of the serial
+                                   terminal (rows, cols 1..999; EINVAL else) */
 
 /* ---- /dev/fb0 ioctls (owner: display, gfx/fbdev.c; docs/display.md) ------ */
 #define FBIOC_GET_INFO  0x4680  /* struct fb_geometry out */

@@ -183,12 +183,12 @@ long console_read(void *buf, size_t n, bool nonblock)
     uint64_t flags = irq_save();
     ensure_ldisc();
     long got;
-    while ((got = ldisc_read(&ldisc, buf, n)) == -EAGAIN && !nonblock) {
-        if (signal_pending_for_current()) {
-            got = -EINTR;
+    while ((got = ldisc_read(&ldisc, buf, n)) == -EAGAIN) {
+        int err = sched_sleep_interruptible(&ldisc, nonblock);
+        if (err) {
+            got = err;
             break;
         }
-        sched_sleep(&ldisc);
     }
     irq_restore(flags);
     return got;
@@ -209,18 +209,37 @@ uint32_t console_get_mode(void)
     return ldisc.flags;
 }
 
-static uint16_t term_rows = 25, term_cols = 80;
+/* The terminal size TIOCGWINSZ reports: the one given for the serial
+ * terminal (bootarg console_size=COLSxROWS or TIOCSWINSZ) when there is
+ * one, else the screen console's, else 80x25. */
+static uint16_t screen_rows, screen_cols;   /* 0: no screen console */
+static uint16_t given_rows, given_cols;     /* 0: none given */
 
 void console_get_size(uint16_t *rows, uint16_t *cols)
 {
-    *rows = term_rows;
-    *cols = term_cols;
+    uint64_t flags = irq_save();
+    *rows = given_rows ? given_rows : screen_rows ? screen_rows : 25;
+    *cols = given_rows ? given_cols : screen_rows ? screen_cols : 80;
+    irq_restore(flags);
 }
 
 void console_set_size(uint16_t rows, uint16_t cols)
 {
-    term_rows = rows;
-    term_cols = cols;
+    uint64_t flags = irq_save();
+    screen_rows = rows;
+    screen_cols = cols;
+    irq_restore(flags);
+}
+
+int console_set_given_size(uint16_t rows, uint16_t cols)
+{
+    if (rows < 1 || rows > CONSOLE_SIZE_MAX || cols < 1 || cols > CONSOLE_SIZE_MAX)
+        return -EINVAL;
+    uint64_t flags = irq_save();
+    given_rows = rows;
+    given_cols = cols;
+    irq_restore(flags);
+    return 0;
 }
 
 void console_set_foreground(int pid)

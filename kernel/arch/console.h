@@ -41,9 +41,16 @@ bool console_readable(void);
 void console_set_mode(uint32_t ldisc_flags);
 uint32_t console_get_mode(void);
 void console_set_foreground(int pid);
-/* Terminal size in characters: the screen's once it registers, else 25x80. */
+/* Terminal size in characters (TIOCGWINSZ): the size given for the serial
+ * terminal if any (console_set_given_size: bootarg console_size=COLSxROWS,
+ * TIOCSWINSZ), else the screen console's (console_set_size, called by the
+ * screen when it registers), else 80x25. The console is one terminal
+ * mirrored to both, so a program sizes itself to the one given. */
+#define CONSOLE_SIZE_MAX 999
 void console_get_size(uint16_t *rows, uint16_t *cols);
 void console_set_size(uint16_t rows, uint16_t cols);
+/* -EINVAL unless both are 1..CONSOLE_SIZE_MAX. */
+int console_set_given_size(uint16_t rows, uint16_t cols);
 int console_get_foreground(void);
 
 #endif

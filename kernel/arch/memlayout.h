@@ -34,6 +34,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/arch/panic.h"
+
 static inline void *pa_to_kva(uint64_t pa)
 {
     return (void *)(pa + DIRECT_MAP_BASE);
@@ -42,6 +44,9 @@ static inline void *pa_to_kva(uint64_t pa)
 static inline uint64_t kva_to_pa(const void *va)
 {
     uint64_t v = (uint64_t)va;
+    /* Only the image and the direct map translate linearly; a kernel
+     * stack (e.g. a DMA buffer on the stack) or a user address does not. */
+    KASSERT_DEBUG(v >= KERNEL_VBASE || (v >= DIRECT_MAP_BASE && v < KSTACK_BASE));
     if (v >= KERNEL_VBASE)
         return v - KERNEL_VBASE + KERNEL_PHYS_BASE;
     return v - DIRECT_MAP_BASE;

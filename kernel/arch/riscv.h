@@ -5,7 +5,10 @@
 #ifndef KERNEL_RISCV_H
 #define KERNEL_RISCV_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "kernel/arch/panic.h"
 
 #define SSTATUS_SIE   (1UL << 1)
 #define SSTATUS_SPIE  (1UL << 5)
@@ -16,10 +19,42 @@
 #define SIE_STIE (1UL << 5)
 #define SIE_SEIE (1UL << 9)
 
+/* scause: the top bit says interrupt; the rest is the code (privileged
+ * specification, "Supervisor cause register" tables). */
 #define SCAUSE_INTERRUPT (1UL << 63)
 #define IRQ_S_SOFT  1
 #define IRQ_S_TIMER 5
 #define IRQ_S_EXT   9
+#define IRQ_COUNTER_OVERFLOW 13
+
+/* Exception codes (scause without SCAUSE_INTERRUPT). */
+#define SCAUSE_INST_MISALIGNED    0
+#define SCAUSE_INST_ACCESS_FAULT  1
+#define SCAUSE_ILLEGAL_INST       2
+#define SCAUSE_BREAKPOINT         3
+#define SCAUSE_LOAD_MISALIGNED    4
+#define SCAUSE_LOAD_ACCESS_FAULT  5
+#define SCAUSE_STORE_MISALIGNED   6
+#define SCAUSE_STORE_ACCESS_FAULT 7
+#define SCAUSE_ECALL_U            8
+#define SCAUSE_ECALL_S            9
+#define SCAUSE_INST_PAGE_FAULT    12
+#define SCAUSE_LOAD_PAGE_FAULT    13
+#define SCAUSE_STORE_PAGE_FAULT   15
+#define SCAUSE_SOFTWARE_CHECK     18
+#define SCAUSE_HARDWARE_ERROR     19
+
+static inline bool scause_is_page_fault(uint64_t code)
+{
+    return code == SCAUSE_INST_PAGE_FAULT || code == SCAUSE_LOAD_PAGE_FAULT ||
+           code == SCAUSE_STORE_PAGE_FAULT;
+}
+
+static inline bool scause_is_access_fault(uint64_t code)
+{
+    return code == SCAUSE_INST_ACCESS_FAULT || code == SCAUSE_LOAD_ACCESS_FAULT ||
+           code == SCAUSE_STORE_ACCESS_FAULT;
+}
 
 #define CSR_STIMECMP 0x14d
 
@@ -59,5 +94,14 @@ static inline void irq_restore(uint64_t saved)
     if (saved)
         csr_set(sstatus, SSTATUS_SIE);
 }
+
+/* Whether this hart takes interrupts now (sstatus.SIE). */
+static inline bool irq_enabled(void)
+{
+    return (csr_read(sstatus) & SSTATUS_SIE) != 0;
+}
+
+/* The rule "called with interrupts off" (debug builds; kernel/arch/panic.h). */
+#define KASSERT_INTR_OFF() KASSERT_DEBUG(!irq_enabled())
 
 #endif

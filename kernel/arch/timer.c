@@ -36,6 +36,7 @@ static uint64_t ns_to_time(uint64_t ns)
 /* The hardware timer for the earliest thing due. Interrupts off. */
 static void reprogram(void)
 {
+    KASSERT_INTR_OFF();
     uint64_t t = tick_on ? next_tick : UINT64_MAX;
     uint64_t q = ns_to_time(timerq_next_deadline(&queue));
     set_deadline(q < t ? q : t);

@@ -20,28 +20,28 @@
 #include "kernel/hooks/sched.h"
 
 static const char *const exception_names[] = {
-    [0] = "instruction address misaligned",
-    [1] = "instruction access fault",
-    [2] = "illegal instruction",
-    [3] = "breakpoint",
-    [4] = "load address misaligned",
-    [5] = "load access fault",
-    [6] = "store/AMO address misaligned",
-    [7] = "store/AMO access fault",
-    [8] = "environment call from U-mode",
-    [9] = "environment call from S-mode",
-    [12] = "instruction page fault",
-    [13] = "load page fault",
-    [15] = "store/AMO page fault",
-    [18] = "software check",
-    [19] = "hardware error",
+    [SCAUSE_INST_MISALIGNED] = "instruction address misaligned",
+    [SCAUSE_INST_ACCESS_FAULT] = "instruction access fault",
+    [SCAUSE_ILLEGAL_INST] = "illegal instruction",
+    [SCAUSE_BREAKPOINT] = "breakpoint",
+    [SCAUSE_LOAD_MISALIGNED] = "load address misaligned",
+    [SCAUSE_LOAD_ACCESS_FAULT] = "load access fault",
+    [SCAUSE_STORE_MISALIGNED] = "store/AMO address misaligned",
+    [SCAUSE_STORE_ACCESS_FAULT] = "store/AMO access fault",
+    [SCAUSE_ECALL_U] = "environment call from U-mode",
+    [SCAUSE_ECALL_S] = "environment call from S-mode",
+    [SCAUSE_INST_PAGE_FAULT] = "instruction page fault",
+    [SCAUSE_LOAD_PAGE_FAULT] = "load page fault",
+    [SCAUSE_STORE_PAGE_FAULT] = "store/AMO page fault",
+    [SCAUSE_SOFTWARE_CHECK] = "software check",
+    [SCAUSE_HARDWARE_ERROR] = "hardware error",
 };
 
 static const char *const interrupt_names[] = {
-    [1] = "supervisor software interrupt",
-    [5] = "supervisor timer interrupt",
-    [9] = "supervisor external interrupt",
-    [13] = "counter overflow interrupt",
+    [IRQ_S_SOFT] = "supervisor software interrupt",
+    [IRQ_S_TIMER] = "supervisor timer interrupt",
+    [IRQ_S_EXT] = "supervisor external interrupt",
+    [IRQ_COUNTER_OVERFLOW] = "counter overflow interrupt",
 };
 
 const char *trap_cause_name(uint64_t scause)
@@ -79,8 +79,8 @@ void trap_kernel(struct trap_frame *tf)
         }
     }
     uint64_t code = tf->scause;
-    bool page_fault = code == 12 || code == 13 || code == 15;
-    bool access_fault = code == 1 || code == 5 || code == 7;
+    bool page_fault = scause_is_page_fault(code);
+    bool access_fault = scause_is_access_fault(code);
     if ((page_fault || access_fault) && extable_fixup(tf))
         return;
     if (page_fault && (kstack_is_guard(tf->stval) || kstack_is_guard(tf->regs[2])))

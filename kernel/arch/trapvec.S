@@ -50,6 +50,17 @@
     .set n, n + 1
     .endr
     .endm
+    /* The trap's CSRs into the frame (t0 is saved already). */
+    .macro SAVE_CSRS
+    csrr    t0, sepc
+    sd      t0, OFF_SEPC(sp)
+    csrr    t0, sstatus
+    sd      t0, OFF_SSTATUS(sp)
+    csrr    t0, scause
+    sd      t0, OFF_SCAUSE(sp)
+    csrr    t0, stval
+    sd      t0, OFF_STVAL(sp)
+    .endm
 
     .text
     .globl trap_vector
@@ -95,14 +106,7 @@ stack_ok:
     addi    t0, sp, FRAME_SIZE
     sd      t0, (2 * 8)(sp)
 save_csrs:
-    csrr    t0, sepc
-    sd      t0, OFF_SEPC(sp)
-    csrr    t0, sstatus
-    sd      t0, OFF_SSTATUS(sp)
-    csrr    t0, scause
-    sd      t0, OFF_SCAUSE(sp)
-    csrr    t0, stval
-    sd      t0, OFF_STVAL(sp)
+    SAVE_CSRS
 
     mv      a0, sp
     call    trap_kernel
@@ -122,14 +126,7 @@ from_user:
     csrr    t0, sscratch            /* the user's sp */
     sd      t0, (2 * 8)(sp)
     csrw    sscratch, zero          /* now in the kernel */
-    csrr    t0, sepc
-    sd      t0, OFF_SEPC(sp)
-    csrr    t0, sstatus
-    sd      t0, OFF_SSTATUS(sp)
-    csrr    t0, scause
-    sd      t0, OFF_SCAUSE(sp)
-    csrr    t0, stval
-    sd      t0, OFF_STVAL(sp)
+    SAVE_CSRS
     li      fp, 0                   /* backtraces stop at the user boundary */
     mv      a0, sp
     call    trap_user

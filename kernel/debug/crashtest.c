@@ -9,6 +9,8 @@
 #include "kernel/arch/console.h"
 #include "kernel/arch/memlayout.h"
 #include "kernel/arch/panic.h"
+#include "kernel/arch/riscv.h"
+#include "kernel/hooks/sched.h"
 #include "kernel/lib/string.h"
 #include "kernel/task/task.h"
 
@@ -51,6 +53,18 @@ static void overflow_stack(void *arg)
     recurse_deeply(0);
 }
 
+/* Breaks sched_sleep's rule (interrupts off, so no wakeup is lost). */
+__attribute__((noinline)) static void sleep_with_interrupts_on(void)
+{
+    static int chan;
+    klog("crashtest: sched_sleep with interrupts on\n");
+    csr_set(sstatus, SSTATUS_SIE);
+    sched_sleep(&chan);
+    csr_clear(sstatus, SSTATUS_SIE);
+    panic("crashtest: sleeping with interrupts on was not caught "
+          "(KASSERT_DEBUG is compiled out: DEBUG=0)");
+}
+
 void crashtest_run(const char *name)
 {
     if (strcmp(name, "fault") == 0) {
@@ -63,7 +77,9 @@ void crashtest_run(const char *name)
         if (kstack_alloc(&victim.stack) < 0)
             panic("crashtest: no kernel stack");
         task_run_on_own_stack(&victim, overflow_stack, NULL);
+    } else if (strcmp(name, "irqsleep") == 0) {
+        sleep_with_interrupts_on();
     } else {
-        kprintf("crashtest: unknown test '%s' (known: fault, panic, kstack)\n", name);
+        kprintf("crashtest: unknown test '%s' (known: fault, panic, kstack, irqsleep)\n", name);
     }
 }

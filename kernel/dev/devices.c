@@ -73,6 +73,12 @@ static int dev_console_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         console_get_size(&ws.ws_row, &ws.ws_col);
         return (int)copy_to_user(arg, &ws, sizeof ws);
     }
+    case TIOCSWINSZ: {
+        struct winsize ws;
+        if (copy_from_user(&ws, arg, sizeof ws) < 0)
+            return -EFAULT;
+        return console_set_given_size(ws.ws_row, ws.ws_col);
+    }
     default:
         return -ENOTTY;
     }

@@ -22,6 +22,7 @@ static struct kheap heap;
 static void *heap_get_pages(void *ctx, size_t npages)
 {
     (void)ctx;
+    KASSERT_INTR_OFF(); /* the pool is shared with interrupt handlers */
     uintptr_t pa = page_alloc_run(&pool, npages, 1, PAGE_OWNER_HEAP);
     return pa ? pa_to_kva(pa) : NULL;
 }
@@ -29,6 +30,7 @@ static void *heap_get_pages(void *ctx, size_t npages)
 static void heap_put_pages(void *ctx, void *kva)
 {
     (void)ctx;
+    KASSERT_INTR_OFF();
     page_free_run(&pool, kva_to_pa(kva));
 }
 

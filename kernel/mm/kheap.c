@@ -326,6 +326,8 @@ static void *slab_alloc(struct kheap *heap, unsigned c)
             break;
         }
     }
+    /* A slab on the partial list has a free object, and it was found. */
+    KASSERT_DEBUG(s->nfree > 0 && !(s->used[idx / 64] >> (idx % 64) & 1));
     uint8_t *obj = (uint8_t *)s->base + idx * cls->size;
 #ifdef KHEAP_DEBUG
     size_t bad = poison_mismatch(obj, cls->size);
@@ -375,6 +377,7 @@ static void slab_free(struct kheap *heap, struct kheap_span *s, void *ptr)
         list_unlink(&cls->full, s);
         list_push(&cls->partial, s);
     }
+    KASSERT_DEBUG(cls->live > 0 && cls->allocs - cls->frees == cls->live);
     cls->frees++;
     cls->live--;
     if (s->nfree == cls->objs_per_slab) {
@@ -385,6 +388,7 @@ static void slab_free(struct kheap *heap, struct kheap_span *s, void *ptr)
         else
             cls->empty_slabs++;
     }
+    KASSERT_DEBUG(cls->empty_slabs <= 1); /* at most one empty slab kept */
 }
 
 /* ---- large objects ------------------------------------------------------ */

@@ -169,6 +169,9 @@ uintptr_t page_alloc_run(struct page_pool *pool, size_t npages,
     }
 
     for (size_t j = i; j < i + npages; j++) {
+        /* A free page: free bit set, descriptor 0, no owner, count 0. */
+        KASSERT_DEBUG(page_is_free(pool, j) && pool->desc[j] == 0 &&
+                      pool->owner[j] == PAGE_OWNER_FREE && pool->refcount[j] == 0);
         mark_taken(pool, j);
         pool->desc[j] = PAGE_DESC_TAKEN;
         pool->owner[j] = owner;

@@ -58,6 +58,7 @@ void slot_free(struct slot_pool *pool, size_t slot)
     if (!(pool->used_bits[w] & bit))
         panic("slot_free(%s, %zu): slot is not in use (double free?)",
               pool->name, slot);
+    KASSERT_DEBUG(pool->used > 0 && pool->used <= pool->nslots); /* used counts set bits */
     pool->used_bits[w] &= ~bit;
     pool->used--;
     if (w < pool->first_free_word)

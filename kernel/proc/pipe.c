@@ -9,7 +9,6 @@
 #include "kernel/arch/riscv.h"
 #include "kernel/lib/ringbuf.h"
 #include "kernel/hooks/sched.h"
-#include "kernel/hooks/signal_hooks.h"
 
 struct pipe {
     struct ringbuf ring;
@@ -32,6 +31,7 @@ static bool pipe_count_in(void)
 static void pipe_count_out(void)
 {
     uint64_t flags = irq_save();
+    KASSERT_DEBUG(npipes > 0);
     npipes--;
     irq_restore(flags);
 }
@@ -45,15 +45,11 @@ static int64_t pipe_read(struct file *f, void *buf, uint64_t n)
         got = (int64_t)ringbuf_read(&p->ring, buf, n);
         if (got > 0 || p->writers == 0 || n == 0)
             break;
-        if (f->flags & O_NONBLOCK) {
-            got = -EAGAIN;
+        int err = sched_sleep_interruptible(p, f->flags & O_NONBLOCK);
+        if (err) {
+            got = err;
             break;
         }
-        if (signal_pending_for_current()) {
-            got = -EINTR;
-            break;
-        }
-        sched_sleep(p);
     }
     if (got > 0)
         sched_wakeup(p); /* room for writers */
@@ -78,13 +74,11 @@ static int64_t pipe_write(struct file *f, const void *buf, uint64_t n)
             sched_wakeup(p);
             continue;
         }
-        if ((f->flags & O_NONBLOCK) || signal_pending_for_current()) {
+        int err = sched_sleep_interruptible(p, f->flags & O_NONBLOCK);
+        if (err) {
             irq_restore(flags);
-            if (done)
-                return (int64_t)done;
-            return (f->flags & O_NONBLOCK) ? -EAGAIN : -EINTR;
+            return done ? (int64_t)done : err;
         }
-        sched_sleep(p);
     }
     irq_restore(flags);
     return (int64_t)done;

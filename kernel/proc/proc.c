@@ -257,11 +257,11 @@ int proc_wait(int pid, uint64_t user_status, int options)
             irq_restore(flags);
             return 0;
         }
-        if (signal_deliverable(p)) {
+        int err = sched_sleep_interruptible(p, false);
+        if (err) {
             irq_restore(flags);
-            return -EINTR;
+            return err;
         }
-        sched_sleep(p);
     }
 }
 

@@ -15,6 +15,7 @@
 #include "kernel/arch/riscv.h"
 #include "kernel/arch/timer.h"
 #include "kernel/hooks/sched.h"
+#include "kernel/hooks/signal_hooks.h"
 #include "kernel/mm/vm.h"
 #include "kernel/proc/signal.h"
 #include "kernel/task/task.h"
@@ -42,6 +43,7 @@ uint64_t sched_idle_ns(void)
 
 void sched_sleep(const void *chan)
 {
+    KASSERT_INTR_OFF(); /* else a wakeup between check and sleep is lost */
     struct proc *p = current;
     if (!p) {
         /* Boot, or the scheduler's own context: wait for an interrupt. */
@@ -54,6 +56,17 @@ void sched_sleep(const void *chan)
     p->state = PROC_SLEEPING;
     swtch(&p->ctx, &scheduler_ctx);
     p->chan = NULL;
+}
+
+int sched_sleep_interruptible(const void *chan, bool nonblock)
+{
+    KASSERT_INTR_OFF();
+    if (nonblock)
+        return -EAGAIN;
+    if (signal_pending_for_current())
+        return -EINTR;
+    sched_sleep(chan);
+    return 0;
 }
 
 void sched_wakeup(const void *chan)
@@ -157,6 +170,7 @@ void scheduler(void)
         fp_restore(&p->fp);
         uint64_t ran_from = uptime_ns();
         swtch(&scheduler_ctx, &p->ctx);
+        KASSERT_INTR_OFF(); /* a process gives the hart back with them off */
         p->cpu_ns += uptime_ns() - ran_from;
         fp_save(&p->fp);
         current = NULL;

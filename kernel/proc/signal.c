@@ -94,6 +94,7 @@ bool signal_deliverable(const struct proc *p)
  * are off (trap_user's return path). */
 static void stop_self(struct proc *p)
 {
+    KASSERT_INTR_OFF();
     p->stopped = true;
     while (p->stopped && !(p->sig_pending & SIGNAL_BIT(SIGKILL)))
         sched_sleep(&p->stopped);
@@ -139,6 +140,7 @@ static bool setup_frame(struct proc *p, struct trap_frame *tf, int sig,
 
 void signal_deliver(struct trap_frame *tf, uint64_t syscall_nr, uint64_t orig_a0)
 {
+    KASSERT_INTR_OFF(); /* pending changes with interrupts off (see the top) */
     struct proc *p = proc_current();
     while (signal_deliverable(p)) {
         uint64_t ready = p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE);

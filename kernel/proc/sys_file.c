@@ -6,13 +6,14 @@
  * counted directory reference, not a string: its depth and the length of
  * its path are unlimited, and getcwd finds the path by walking ".." up to
  * the root (vfs_getcwd), in a kernel buffer of at most GETCWD_MAX bytes.
- * Data moves through a kernel bounce buffer of at most BOUNCE bytes at a
- * time (the VFS works on kernel memory).
+ * read and write move data through a kernel bounce buffer (bounce.h: the
+ * VFS works on kernel memory).
  */
 #include "fs/vfs.h"
 #include "kernel/abi/abi.h"
 #include "kernel/abi/errno.h"
 #include "kernel/mm/kalloc.h"
+#include "kernel/proc/bounce.h"
 #include "kernel/proc/pipe.h"
 #include "kernel/proc/proc.h"
 #include "kernel/lib/string.h"
@@ -20,7 +21,6 @@
 #include "kernel/lib/sysarg.h"
 #include "kernel/mm/uaccess.h"
 
-#define BOUNCE (64 * 1024)
 #define GETCWD_MAX (64 * 1024)
 
 /* A user path, copied as written; caller kfree()s *out. */
@@ -83,36 +83,7 @@ long sys_read(uint64_t fd, uint64_t ubuf, uint64_t n)
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
-    if (n == 0)
-        return 0;
-    uint64_t chunk = n < BOUNCE ? n : BOUNCE;
-    uint8_t *buf = kmalloc(chunk);
-    if (!buf)
-        return -ENOMEM;
-    int64_t total = 0;
-    while ((uint64_t)total < n) {
-        uint64_t want = n - (uint64_t)total < chunk ? n - (uint64_t)total : chunk;
-        int64_t got = vfs_read(f, buf, want);
-        if (got < 0) {
-            if (!total)
-                total = got;
-            break;
-        }
-        if (got > 0 && copy_to_user(ubuf + (uint64_t)total, buf, (size_t)got) < 0) {
-            /* Nothing of this piece reached the caller: a file's offset
-             * must not move past it (devices and pipes cannot un-read). */
-            if (f->kind == FILE_INODE)
-                f->off -= (uint64_t)got;
-            total = total ? total : -EFAULT;
-            break;
-        }
-        total += got;
-        /* Short read: end of file, or a device/pipe with nothing more now. */
-        if ((uint64_t)got < want || f->kind != FILE_INODE)
-            break;
-    }
-    kfree(buf);
-    return total;
+    return bounce_read(f, ubuf, n);
 }
 
 long sys_write(uint64_t fd, uint64_t ubuf, uint64_t n)
@@ -120,31 +91,7 @@ long sys_write(uint64_t fd, uint64_t ubuf, uint64_t n)
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
-    if (n == 0)
-        return 0;
-    uint64_t chunk = n < BOUNCE ? n : BOUNCE;
-    uint8_t *buf = kmalloc(chunk);
-    if (!buf)
-        return -ENOMEM;
-    int64_t total = 0;
-    while ((uint64_t)total < n) {
-        uint64_t want = n - (uint64_t)total < chunk ? n - (uint64_t)total : chunk;
-        if (copy_from_user(buf, ubuf + (uint64_t)total, want) < 0) {
-            total = total ? total : -EFAULT;
-            break;
-        }
-        int64_t put = vfs_write(f, buf, want);
-        if (put < 0) {
-            if (!total)
-                total = put;
-            break;
-        }
-        total += put;
-        if ((uint64_t)put < want)
-            break;
-    }
-    kfree(buf);
-    return total;
+    return bounce_write(f, ubuf, n);
 }
 
 long sys_lseek(uint64_t fd, uint64_t off, uint64_t whence)
@@ -264,7 +211,7 @@ long sys_getdents(uint64_t fd, uint64_t ubuf, uint64_t n)
     struct file *f = sysarg_file(fd);
     if (!f)
         return -EBADF;
-    uint64_t size = n < BOUNCE ? n : BOUNCE;
+    uint64_t size = n < BOUNCE_MAX ? n : BOUNCE_MAX;
     uint8_t *buf = kmalloc(size ? size : 1);
     if (!buf)
         return -ENOMEM;

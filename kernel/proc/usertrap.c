@@ -37,9 +37,10 @@ bool proc_grow_stack(struct proc *p, uint64_t addr)
 static int signal_for_exception(uint64_t code)
 {
     switch (code) {
-    case 2: return SIGILL;
-    case 3: return SIGTRAP;
-    case 0: case 4: case 6: return SIGBUS;
+    case SCAUSE_ILLEGAL_INST: return SIGILL;
+    case SCAUSE_BREAKPOINT: return SIGTRAP;
+    case SCAUSE_INST_MISALIGNED: case SCAUSE_LOAD_MISALIGNED: case SCAUSE_STORE_MISALIGNED:
+        return SIGBUS;
     default: return SIGSEGV;
     }
 }
@@ -50,7 +51,8 @@ static void user_fault(struct proc *p, struct trap_frame *tf, uint64_t code)
     int sig = signal_for_exception(code);
     if (signal_fault(p, sig))
         return; /* the handler runs on the way out */
-    const char *what = (code == 13 || code == 15) && tf->stval < USER_TOP &&
+    const char *what = (code == SCAUSE_LOAD_PAGE_FAULT || code == SCAUSE_STORE_PAGE_FAULT) &&
+                               tf->stval < USER_TOP &&
                                tf->stval >= USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE &&
                                tf->stval < USER_STACK_TOP - USER_STACK_MAX
                            ? " (stack overflow)"
@@ -75,7 +77,7 @@ void trap_user(struct trap_frame *tf)
         } else if (code == IRQ_S_EXT) {
             plic_dispatch();
         }
-    } else if (code == 8) {
+    } else if (code == SCAUSE_ECALL_U) {
         /* ecall: interrupts on while the kernel works for the process. */
         syscall_nr = tf->regs[17];
         orig_a0 = tf->regs[10];
@@ -83,10 +85,10 @@ void trap_user(struct trap_frame *tf)
         csr_set(sstatus, SSTATUS_SIE);
         tf->regs[10] = (uint64_t)syscall_dispatch(tf);
         csr_clear(sstatus, SSTATUS_SIE);
-    } else if (code == 15 && tf->stval < USER_TOP &&
+    } else if (code == SCAUSE_STORE_PAGE_FAULT && tf->stval < USER_TOP &&
                uvm_cow_fault(p->pagetable, tf->stval, PAGE_OWNER_PROC(p->pid)) == 0) {
         /* copy-on-write: resumed with its own copy */
-    } else if ((code == 12 || code == 13 || code == 15) && proc_grow_stack(p, tf->stval)) {
+    } else if (scause_is_page_fault(code) && proc_grow_stack(p, tf->stval)) {
         /* resumed */
     } else {
         user_fault(p, tf, code);

@@ -9,6 +9,7 @@
 
 void completion_signal(struct completion *c)
 {
+    KASSERT_INTR_OFF(); /* from an interrupt handler (or a poll with them off) */
     c->done = true;
     sched_wakeup(c);
 }

@@ -21,7 +21,10 @@ TIMES = os.path.join(ROOT, "build", "bench-times.txt")
 TYPICAL_S = {"bench_audio.py": 60, "bench_boot.py": 20, "bench_clip.py": 15,
              "bench_display.py": 20, "bench_load.py": 160, "bench_mem.py": 5,
              "bench_player.py": float(os.environ.get("BENCH_SECONDS", "190")) + 20,
-             "bench_proc.py": 15, "bench_storage.py": 15, "bench_tty.py": 10}
+             "bench_proc.py": 15, "bench_storage.py": 15, "bench_tty.py": 10,
+             # 4 plays of each clip (default, CODEC_CLIP's) and 2 boots.
+             "bench_text.py": (4 * (2 if os.environ.get("CODEC_CLIP") else 1)
+                               * (float(os.environ.get("BENCH_TEXT_SECONDS", "20")) + 5) + 20)}
 
 
 def load_times():

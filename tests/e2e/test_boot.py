@@ -107,6 +107,17 @@ def test_crashtest_panic_reports_message_and_exits_nonzero():
     assert "backtrace:" in out and "crashtest_run" in out, out
 
 
+def test_crashtest_irqsleep_is_caught_by_the_interrupts_off_check():
+    # sched_sleep's rule "called with interrupts off" is checked in the
+    # default (debug) build: breaking it stops the kernel, naming the check.
+    status, out = run(None, timeout=30, append="crashtest=irqsleep")
+    assert status == 101, f"status {status}"
+    assert "panic: assertion failed: !irq_enabled() (kernel/proc/sched.c:" in out, out
+    bt = out[out.index("backtrace:"):]
+    for fn in ("sched_sleep", "sleep_with_interrupts_on", "crashtest_run"):
+        assert fn in bt, f"{fn} missing from backtrace:\n{bt}"
+
+
 def test_timeout_exits_124():
     with Machine(timeout=3) as m:  # interactive prompt never powers off
         assert m.wait(timeout=30) == 124

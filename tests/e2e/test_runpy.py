@@ -5,12 +5,17 @@ recording (the recording up to then is written); the terminal comes back
 sane even when QEMU dies without restoring it; temporary files are gone;
 QEMU's stderr goes to a log file; the audio latency estimate run.py chose
 reaches the player; --audio auto plays through a real PulseAudio server
-and falls back to none, in one line, when the server is gone."""
+and falls back to none, in one line, when the server is gone. --display
+terminal: the guest's console on the (pseudo-)terminal in raw mode, ^C
+for the guest, Ctrl-A x quits, the terminal's size told to the guest, the
+terminal put back on every ending; over a pipe too."""
+import fcntl
 import importlib.util
 import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -18,7 +23,7 @@ import termios
 import threading
 import time
 
-from harness import BUILD, KERNEL, ROOT, RUN_PY, Machine, run
+from harness import BUILD, KERNEL, ROOT, RUN_PY, DiskCopy, Machine, run
 
 DISK = os.path.join(BUILD, "hdd.dsk")
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP}
@@ -126,12 +131,17 @@ class OnTerminal:
     """run.py on a pseudo-terminal of its own (its controlling terminal, its
     process group in the foreground): what a user's shell gives it."""
 
-    def __init__(self, args):
+    def __init__(self, args, size=None, argv=None, env=None):
+        """run.py with args, or argv (another command: make demo), on a
+        pty of `size` (columns, rows)."""
         self.master, self.slave = os.openpty()
+        if size:
+            fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.sane = termios.tcgetattr(self.slave)
         # setsid --ctty: a new session whose controlling terminal is stdin.
-        self.proc = subprocess.Popen(["setsid", "--ctty", sys.executable, RUN_PY] + args,
-                                     stdin=self.slave, stdout=self.slave, stderr=self.slave)
+        self.proc = subprocess.Popen(["setsid", "--ctty"] + (argv or [sys.executable, RUN_PY] + args),
+                                     stdin=self.slave, stdout=self.slave, stderr=self.slave,
+                                     env=env)
         self.output = b""
         self.lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
@@ -192,6 +202,116 @@ def test_terminal_is_restored_when_qemu_dies_without_restoring_it():
         assert termios.tcgetattr(t.slave) == t.sane
     finally:
         t.close()
+
+
+# ---- --display terminal ---------------------------------------------------------
+
+RESET = b"\x1b[?2026l\x1b[0m\x1b[?25h"     # run.py's TERMINAL_RESET
+
+
+def on_terminal_display(disk, size=(100, 30)):
+    """run.py --display terminal on a pty of `size`, booted to the shell."""
+    t = OnTerminal(["--display", "terminal", "--disk", disk, "--timeout", "120"], size=size)
+    t.expect(rb"/ \$ ", timeout=90)
+    return t
+
+
+def test_terminal_display_is_raw_sized_and_quits_on_ctrl_a_x():
+    with DiskCopy() as disk:
+        t = on_terminal_display(disk.path)
+        try:
+            raw_sized_and_quits(t)
+        finally:
+            t.close()
+
+
+def raw_sized_and_quits(t):
+    out = t.output.decode(errors="replace")
+    assert "run.py: the guest's console is this terminal (100x30): Ctrl-A x quits QEMU" \
+        in out, out[-1500:]
+    assert re.search(r'bootargs: ".*console_size=100x30', out), out[-1500:]
+    assert "screen: no virtio-gpu" in out, "a GPU nobody sees: " + out[-1500:]
+    lflag = termios.tcgetattr(t.slave)[3]
+    assert not lflag & (termios.ISIG | termios.ICANON | termios.ECHO), \
+        "the terminal is not raw: ^C would be a signal to run.py"
+    # ^C is a byte for the guest: it interrupts the guest's sleep, and
+    # run.py and QEMU go on.
+    os.write(t.master, b"sleep 30\r")
+    t.expect(rb"sleep 30\r*\n", timeout=20)
+    time.sleep(1)
+    mark = len(t.output)
+    os.write(t.master, b"\x03")
+    deadline = time.monotonic() + 20
+    while not re.search(rb"\^C.*/ \$ ", t.output[mark:], re.S):
+        assert time.monotonic() < deadline, t.output[-800:]
+        assert t.proc.poll() is None, f"run.py ended on ^C: {t.proc.returncode}"
+        time.sleep(0.05)
+    os.write(t.master, b"echo still here\r")
+    t.expect(rb"still here\r*\n/ \$ ", timeout=20)
+    qemu, tmpdir = qemu_of(t.proc.pid)
+    os.write(t.master, b"\x01x")       # Ctrl-A x
+    status = t.proc.wait(timeout=20)
+    assert status == 0, (status, t.output[-800:])
+    assert not os.path.exists(f"/proc/{qemu}") and not os.path.exists(tmpdir)
+    assert termios.tcgetattr(t.slave) == t.sane
+    time.sleep(0.2)
+    assert t.output.endswith(RESET), t.output[-200:]
+
+
+def terminal_display_ended(how):
+    with DiskCopy() as disk:
+        t = on_terminal_display(disk.path, size=(80, 24))
+        try:
+            ended(t, how)
+        finally:
+            t.close()
+
+
+def ended(t, how):
+    qemu, tmpdir = qemu_of(t.proc.pid)
+    assert not termios.tcgetattr(t.slave)[3] & termios.ICANON
+    if how == "QEMU killed":
+        os.kill(qemu, signal.SIGKILL)
+        want = 128 + signal.SIGKILL
+    else:
+        os.kill(t.proc.pid, SIGNALS[how])
+        want = 128 + SIGNALS[how]
+    status = t.proc.wait(timeout=20)
+    assert status == want, (how, status, t.output[-800:])
+    assert termios.tcgetattr(t.slave) == t.sane, f"{how}: terminal not restored"
+    time.sleep(0.2)
+    assert RESET in t.output[-200:], (how, t.output[-200:])
+    assert not os.path.exists(tmpdir)
+
+
+def test_terminal_display_restored_on_sigterm():
+    terminal_display_ended("SIGTERM")
+
+
+def test_terminal_display_restored_on_sighup():
+    terminal_display_ended("SIGHUP")
+
+
+def test_terminal_display_restored_when_qemu_is_killed():
+    terminal_display_ended("QEMU killed")
+
+
+def test_terminal_display_over_a_pipe():
+    # No terminal (a test, a script): the console is the pipe; the size
+    # only when asked for; the quit keys work in the byte stream too.
+    status, out = run("echo piped", extra_args=["--display", "terminal",
+                                                "--console-size", "123x45"])
+    assert status == 0, out[-1500:]
+    assert re.search(r'bootargs: ".*console_size=123x45 cmd=echo piped"', out), out[-1500:]
+    assert "\npiped\n" in out and "\x1b[?2026l" not in out, out[-1500:]
+    with Machine(extra_args=["--display", "terminal"], timeout=120) as m:
+        m.expect(r"kernel> ", timeout=90)
+        assert "console_size" not in m.text
+        m.send(b"\x01x")
+        assert m.wait(30) == 0, m.tail()
+    p = subprocess.run([sys.executable, RUN_PY, "--display", "terminal", "--console-size", "80"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    assert p.returncode == 2 and "--console-size wants COLSxROWS" in p.stdout, p.stdout
 
 
 def test_qemu_errors_go_to_a_log_named_with_its_last_lines():

@@ -8,8 +8,8 @@
 Machine(..., qmp=True) also opens a QMP connection: m.screendump() returns an
 Image (RGB, parsed from QEMU's PPM), m.send_keys("echo hi\\n") types on the
 virtio keyboard. audio="wav:PATH" captures the speaker. m.first_output_s is
-the wall time from starting QEMU to its first serial byte. Standard library
-only.
+the wall time from starting QEMU to its first serial byte; m.arrivals
+notes when each piece of the serial output arrived. Standard library only.
 """
 import os
 import re
@@ -68,6 +68,26 @@ def need_pulseaudio():
     raise AssertionError("pulseaudio and pactl are needed (tools/deps.sh installs them)")
 
 
+def need_pyte():
+    """The pyte module (a VT100/xterm emulator in Python: Debian's
+    python3-pyte, which tools/deps.sh installs). Found also when the tests
+    run under another Python than the system's (pyenv, a venv), from the
+    system's dist-packages: pyte is pure Python. Missing: a failure."""
+    try:
+        import pyte
+        return pyte
+    except ImportError:
+        pass
+    for path in ("/usr/lib/python3/dist-packages", "/usr/share/python3/dist-packages"):
+        if os.path.isdir(os.path.join(path, "pyte")) and path not in sys.path:
+            sys.path.append(path)
+    try:
+        import pyte
+        return pyte
+    except ImportError:
+        raise AssertionError("python3-pyte is needed (tools/deps.sh installs it)") from None
+
+
 class Image:
     """An RGB image: width, height, and bytes of 3 per pixel, rows top-down."""
 
@@ -119,6 +139,7 @@ class Machine:
         args += list(extra_args)
         self.args = args
         self.output = b""
+        self.arrivals = []         # (host monotonic time, len(output)) per chunk read
         self.first_output_s = None
         self._cond = threading.Condition()
         self._qmp = None
@@ -139,6 +160,7 @@ class Machine:
                 if self.first_output_s is None:
                     self.first_output_s = time.monotonic() - self.t_start
                 self.output += chunk
+                self.arrivals.append((time.monotonic(), len(self.output)))
                 self._cond.notify_all()
         with self._cond:
             self._cond.notify_all()

@@ -81,7 +81,7 @@ def packages(out):
 
 
 APT_NEEDS = ["gcc-riscv64-unknown-elf", "binutils-riscv64-unknown-elf", "clang", "lld", "llvm",
-             "make", "python3", "ffmpeg", "e2fsprogs", "bsdextrautils", "console-setup-linux",
+             "make", "python3", "python3-pyte", "ffmpeg", "e2fsprogs", "bsdextrautils", "console-setup-linux",
              "opensbi", "qemu-system-gui"]
 
 

@@ -92,7 +92,9 @@ TEST(builtin_font_parses_and_maps_latin1)
     CHECK_EQ(psf2_parse(&f, font_default_psf, font_default_psf_len), 0);
     CHECK_EQ(f.width, 8);
     CHECK_EQ(f.height, 16);
-    CHECK_EQ(f.glyph_count, 512);
+    /* Uni2-VGA16's 512, plus what tools/mkfont.py draws for text mode:
+     * the 29 block elements it lacks and the 256 braille patterns. */
+    CHECK_EQ(f.glyph_count, 512 + 29 + 256);
     CHECK(f.unicode != NULL);
     for (uint32_t cp = 0x20; cp < 0x7f; cp++)
         CHECK(psf2_glyph_index(&f, cp) != f.fallback || cp == '?');
@@ -118,6 +120,38 @@ TEST(builtin_font_parses_and_maps_latin1)
     /* Unmapped code points and out-of-range indices use the fallback. */
     CHECK_EQ(psf2_glyph_index(&f, 0x10fff0), f.fallback);
     CHECK(psf2_glyph_bits(&f, 99999) == psf2_glyph_bits(&f, f.fallback));
+}
+
+/* The glyphs player --text sends: ▀ is exactly the top half, ▄ the
+ * bottom half, █ all ink, braille U+2800 + bits has a dot in each of the
+ * 8 dot centres whose bit is set and none elsewhere. */
+static bool ink(const struct psf2_font *f, uint32_t cp, uint32_t x, uint32_t y)
+{
+    const uint8_t *bits = psf2_glyph_bits(f, psf2_glyph_index(f, cp));
+    return bits[y * f->row_bytes + x / 8] & (0x80 >> (x % 8));
+}
+
+TEST(builtin_font_has_text_mode_glyphs)
+{
+    struct psf2_font f;
+    CHECK_EQ(psf2_parse(&f, font_default_psf, font_default_psf_len), 0);
+    for (uint32_t y = 0; y < 16; y++)
+        for (uint32_t x = 0; x < 8; x++) {
+            CHECK(ink(&f, 0x2580, x, y) == (y < 8));
+            CHECK(ink(&f, 0x2584, x, y) == (y >= 8));
+            CHECK(ink(&f, 0x2588, x, y));
+        }
+    static const uint32_t dot_x[8] = { 0, 0, 0, 1, 1, 1, 0, 1 };
+    static const uint32_t dot_y[8] = { 0, 1, 2, 0, 1, 2, 3, 3 };
+    for (uint32_t bits = 1; bits < 256; bits++) {
+        uint32_t cp = 0x2800 + bits;
+        CHECK(psf2_glyph_index(&f, cp) != f.fallback);
+        for (int d = 0; d < 8; d++)
+            CHECK(ink(&f, cp, 8 * (2 * dot_x[d] + 1) / 4, 16 * (2 * dot_y[d] + 1) / 8) ==
+                  ((bits >> d & 1) != 0));
+    }
+    for (uint32_t cp = 0x2580; cp < 0x25a0; cp++)
+        CHECK(psf2_glyph_index(&f, cp) != f.fallback);
 }
 
 TEST(large_debian_font_parses)
@@ -323,6 +357,7 @@ TEST(draw_glyph_matches_bitmap_and_bold)
 int main(void)
 {
     RUN(builtin_font_parses_and_maps_latin1);
+    RUN(builtin_font_has_text_mode_glyphs);
     RUN(large_debian_font_parses);
     RUN(small_font_lookup);
     RUN(malformed_headers_rejected);

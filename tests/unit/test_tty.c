@@ -328,6 +328,27 @@ TEST(cursor_movement_and_erase)
     term_close(&t);
 }
 
+/* What player --text sends (docs/player.md "Text mode"): synchronized-
+ * update markers are consumed without effect, the half blocks arrive as
+ * UTF-8 and draw the font's glyphs in bright white on black. */
+TEST(text_mode_player_stream)
+{
+    struct term t;
+    term_open(&t, 0);
+    put(&t, "\x1b[?25l\x1b[0;97;40m\x1b[2J\x1b[?2026h\x1b[2;3H\xe2\x96\x80\xe2\x96\x84"
+            "\xe2\x96\x88 \xe2\xa3\xbf\x1b[?2026l");
+    CHECK(cell_shows(&t, 1, 2, 0x2580, 0xffffff, 0, false));
+    CHECK(cell_shows(&t, 1, 3, 0x2584, 0xffffff, 0, false));
+    CHECK(cell_shows(&t, 1, 4, 0x2588, 0xffffff, 0, false));
+    CHECK(cell_shows(&t, 1, 5, ' ', 0xffffff, 0, false));
+    CHECK(cell_shows(&t, 1, 6, 0x28ff, 0xffffff, 0, false));
+    CHECK(cell_shows(&t, 1, 7, ' ', 0xffffff, 0, false));   /* nothing printed */
+    CHECK(cell_shows(&t, 0, 0, ' ', 0xffffff, 0, false));
+    put(&t, "\x1b[?2026l\x1b[0m\x1b[?25h\x1b[4;1Hok");
+    CHECK(cell_shows(&t, 3, 0, 'o', 0xaaaaaa, 0, false));
+    term_close(&t);
+}
+
 TEST(suspend_keeps_grid_without_drawing)
 {
     struct term t, fresh;
@@ -430,6 +451,7 @@ int main(void)
     RUN(scrolling_100_lines_matches_fresh_render);
     RUN(scrollback_view);
     RUN(cursor_movement_and_erase);
+    RUN(text_mode_player_stream);
     RUN(suspend_keeps_grid_without_drawing);
     RUN(random_bytes_never_break_it);
     RUN(tiny_terminals_survive_random_bytes);

@@ -136,3 +136,7 @@ unit_libc_stdio_SRCS := tests/unit/test_libc_stdio.c $(LIBC_HOST_TEST_SRCS)
 
 UNIT_TESTS += libc_dirent
 unit_libc_dirent_SRCS := tests/unit/test_libc_dirent.c $(LIBC_HOST_TEST_SRCS)
+
+# The player's text renderer (player --text).
+UNIT_TESTS += textmode
+unit_textmode_SRCS := tests/unit/test_textmode.c user/player/textmode.c

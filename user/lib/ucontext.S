@@ -17,11 +17,8 @@
     fld     fs\n, (UC_FS0 + \n * 8)(a0)
     .endm
 
-    .text
-/* Saves the callee-saved state of the caller into *a0; resumes at ra. */
-    .globl getcontext
-    .type getcontext, @function
-getcontext:
+    /* The caller's callee-saved state into *a0, resuming at ra. */
+    .macro SAVE_CONTEXT
     sd      ra, UC_PC(a0)
     sd      sp, UC_SP(a0)
     .set n, 0
@@ -31,6 +28,14 @@ getcontext:
     .endr
     frcsr   t0
     sd      t0, UC_FCSR(a0)
+    .endm
+
+    .text
+/* Saves the callee-saved state of the caller into *a0; resumes at ra. */
+    .globl getcontext
+    .type getcontext, @function
+getcontext:
+    SAVE_CONTEXT
     li      a0, 0
     ret
     .size getcontext, . - getcontext
@@ -56,15 +61,7 @@ setcontext:
     .globl swapcontext
     .type swapcontext, @function
 swapcontext:
-    sd      ra, UC_PC(a0)
-    sd      sp, UC_SP(a0)
-    .set n, 0
-    .rept 12
-    SAVE_S  %n
-    .set n, n + 1
-    .endr
-    frcsr   t0
-    sd      t0, UC_FCSR(a0)
+    SAVE_CONTEXT
     mv      a0, a1
     j       setcontext
     .size swapcontext, . - swapcontext

@@ -2,7 +2,7 @@
  * user/player/player.c — plays a .bav clip full screen with sound, in sync.
  *
  *   player FILE.bav [--loop] [--scale N|fit] [--no-audio] [--stats]
- *          [--latency-ms N]
+ *          [--latency-ms N] [--text[=half|braille|ascii]]
  *
  * Interface: takes /dev/fb0 (mmap, FBIOC_PRESENT) and /dev/audio, reads the
  * clip front to back, shows each frame when the audio clock reaches its
@@ -15,7 +15,11 @@
  * clock's latency estimate (the time from a period's completion to its being
  * heard, which depends on the host backend) is /dev/audio's, which the
  * kernel takes from tools/run.py (bootarg audio_latency_ms); --latency-ms
- * overrides it (AUDIO_SET_LATENCY).
+ * overrides it (AUDIO_SET_LATENCY). --text draws the clip as text cells on
+ * the terminal (stdout) instead, with textmode.c: half blocks (the
+ * default), braille or ASCII, sized by TIOCGWINSZ; so does a run without
+ * a display (/dev/fb0 does not open), saying so in one line. The terminal
+ * is restored on exit, q, ^C, SIGINT/SIGTERM and a crash.
  *
  * Invariants (docs/player.md explains the design):
  *  - One timeline, in ticks of the audio rate (48000 without audio):
@@ -35,10 +39,16 @@
  *    never a spin.
  *  - The decoder is bav.c's; frames are decoded into `cur` (the delta
  *    reference, 1 byte per pixel) and only the damaged rectangle is blitted
- *    and presented.
+ *    and presented (text mode: only the cells under it are re-rendered and
+ *    only the changed ones sent).
+ *  - Text mode: between the start and end sequences nothing but frames is
+ *    written to the terminal; messages are held back (note()) and printed
+ *    after the end sequence.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +60,7 @@
 
 #include "kernel/abi/abi.h"
 #include "user/player/bav.h"
+#include "user/player/textmode.h"
 
 #define NSLOTS 3
 #define READ_PIECE (32 * 1024)   /* largest read piece; a slow disk halves it */
@@ -99,12 +110,56 @@ static struct {
     bool loop, use_audio, stats;
     int scale;                    /* 0 = fit */
     long latency_ms;              /* -1: keep the device's estimate */
+    int text;                     /* -1: the screen; else enum text_glyphs */
 } opt;
+
+static void text_restore(void);
 
 static void fail(const char *what, const char *why)
 {
+    text_restore();               /* the message goes below the picture */
     fprintf(stderr, "player: %s: %s\n", what, why);
     exit(1);
+}
+
+/* Text mode: the terminal shows the picture, so messages while playing
+ * wait here (up to the buffer; later ones are counted) and are printed
+ * after the terminal is restored (notes_flush). */
+static struct {
+    bool hold;
+    char buf[4096];
+    size_t len;
+    unsigned lost;
+} notes;
+
+static void note(FILE *to, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!notes.hold) {
+        vfprintf(to, fmt, ap);
+    } else {
+        size_t room = sizeof notes.buf - notes.len;
+        int n = vsnprintf(notes.buf + notes.len, room, fmt, ap);
+        if (n < 0 || (size_t)n >= room) {
+            notes.buf[notes.len] = 0;
+            notes.lost++;
+        } else {
+            notes.len += (size_t)n;
+        }
+    }
+    va_end(ap);
+}
+
+static void notes_flush(void)
+{
+    notes.hold = false;
+    fputs(notes.buf, stdout);
+    if (notes.lost)
+        printf("player: (%u more messages while playing not kept)\n", notes.lost);
+    notes.len = 0;
+    notes.buf[0] = 0;
+    notes.lost = 0;
 }
 
 static void *xmalloc(size_t n)
@@ -473,6 +528,167 @@ static void screen_show(const struct bav_rect *r)
     screen.presents++;
 }
 
+/* ---- the terminal (text mode) ------------------------------------------- */
+
+/* Bytes per write(): the console writes a write() with interrupts off,
+ * one UART register write per byte (~5 us each under TCG on an idle host,
+ * ten times that on a busy one), so a long frame goes in pieces short
+ * enough for the sound device's interrupts (it holds 40 ms), and the
+ * sound is fed between them. Nothing else is written between a frame's
+ * pieces. */
+#define TEXT_WRITE_PIECE 512
+
+static struct {
+    bool on;                      /* frames go to the terminal, not fb0 */
+    int fd;                       /* stdout */
+    struct text_renderer r;
+    char *out;                    /* text_out_max() bytes */
+    char end_seq[48];             /* text_end's bytes, ready for a handler */
+    size_t end_len;
+    volatile bool playing;        /* start sent, end not yet */
+    uint64_t frames, bytes, bytes_max;
+    uint64_t skipped;             /* not drawn: the previous write was slower
+                                     than a frame period */
+    uint64_t render_ns_total;     /* text_frame: computing the cells */
+    uint64_t write_ns_total, write_ns_max, last_write_ns;
+    uint64_t write_ns_avg;        /* moving average: the look-ahead */
+} text;
+
+static void keys_restore(void);
+static uint64_t clock_now(void);
+static void audio_feed(uint64_t clock);
+
+/* How far ahead of the clock to choose the frame to draw: the time writing
+ * a frame takes lately (a frame shows when its last byte is written), at
+ * most a second; 0 on the framebuffer (a present takes ~1 ms). */
+static uint64_t text_lead_ticks(void)
+{
+    uint64_t ns = text.on ? text.write_ns_avg : 0;
+    if (ns > 1000000000ull)
+        ns = 1000000000ull;
+    return ns * clip.rate / 1000000000ull;
+}
+
+static void text_write(const char *p, size_t n)
+{
+    while (n) {
+        ssize_t put = write(text.fd, p, n < TEXT_WRITE_PIECE ? n : TEXT_WRITE_PIECE);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return;               /* the terminal is gone: nothing to draw on */
+        p += put;
+        n -= (size_t)put;
+    }
+}
+
+/* Cursor back, colours reset, cursor below the picture. Called at the
+ * end, from atexit (fail()) and from signal handlers: write() only. */
+static void text_restore(void)
+{
+    if (!text.playing)
+        return;
+    text.playing = false;
+    text_write(text.end_seq, text.end_len);
+}
+
+/* SIGINT/SIGTERM/SIGHUP and crashes: restore the terminal, then die of
+ * the signal as if it had not been caught: it is blocked while its
+ * handler runs, so the raise() is delivered, with the default action, as
+ * the handler returns (before a faulting instruction would run again). */
+static void text_on_signal(int sig)
+{
+    text_restore();
+    keys_restore();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* The glyph set and the terminal size (TIOCGWINSZ on stdout, 80x25 when
+ * it does not answer): the layout, fixed for the run. */
+static void text_open(void)
+{
+    struct winsize ws = { 0, 0, 0, 0 };
+    if (ioctl(1, TIOCGWINSZ, &ws) < 0 || !ws.ws_col || !ws.ws_row)
+        ws.ws_row = 25, ws.ws_col = 80;
+    int err = text_init(&text.r, (enum text_glyphs)opt.text, clip.h.levels > 2, ws.ws_col,
+                        ws.ws_row, clip.h.width, clip.h.height);
+    if (err == -1)
+        fail("the terminal", "too small for one cell of picture");
+    if (err)
+        fail(prog_path, "out of memory");
+    text.out = xmalloc(text_out_max(&text.r));
+    text.end_len = text_end(&text.r, text.end_seq);
+    text.fd = 1;
+    text.on = true;
+}
+
+/* Hides the cursor, sets the colours, clears: from here to text_restore
+ * only frames are written (messages are held, note()). */
+static void text_begin(void)
+{
+    static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+    fflush(stdout);
+    fflush(stderr);
+    for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+        signal(caught[i], text_on_signal);
+    atexit(text_restore);
+    notes.hold = true;
+    text.playing = true;
+    text_write(text.out, text_start(&text.r, text.out));
+}
+
+static void text_show(const struct bav_rect *damage)
+{
+    uint64_t t0 = now_ns();
+    size_t n = text_frame(&text.r, video.cur, damage, text.out);
+    uint64_t t1 = now_ns();
+    /* Piece by piece, feeding the sound in between: a slow terminal must
+     * not starve /dev/audio. */
+    for (size_t done = 0; done < n; done += TEXT_WRITE_PIECE) {
+        if (done)
+            audio_feed(clock_now());
+        text_write(text.out + done, n - done < TEXT_WRITE_PIECE ? n - done : TEXT_WRITE_PIECE);
+    }
+    uint64_t took = now_ns() - t1;
+    text.write_ns_avg = text.frames ? (text.write_ns_avg * 3 + took) / 4 : took;
+    text.render_ns_total += t1 - t0;
+    text.write_ns_total += took;
+    text.last_write_ns = took;
+    if (took > text.write_ns_max)
+        text.write_ns_max = took;
+    turn.present_ns += took;
+    text.frames++;
+    text.bytes += n;
+    if (n > text.bytes_max)
+        text.bytes_max = n;
+}
+
+static void output_show(const struct bav_rect *damage)
+{
+    if (text.on)
+        text_show(damage);
+    else
+        screen_show(damage);
+}
+
+/* No display: text mode, said in one line (before anything is drawn). */
+static void output_open(void)
+{
+    if (opt.text < 0) {
+        int fd = open("/dev/fb0", O_RDWR);
+        if (fd >= 0) {
+            close(fd);
+            screen_open();
+            return;
+        }
+        opt.text = TEXT_HALF;
+        printf("player: no display (/dev/fb0: %s): playing as text on the terminal "
+               "(half blocks)\n", strerror(errno));
+    }
+    text_open();
+}
+
 /* ---- audio and the clock -------------------------------------------------- */
 
 static void audio_open(void)
@@ -513,14 +729,14 @@ static uint64_t clock_now(void)
             fail("/dev/audio", strerror(errno));
         if (last_clock.silent && !audio.said_silent) {
             /* The kernel paces the stream on a timer: timing stays right. */
-            fprintf(stderr, "player: the sound device plays nothing (no working audio on "
-                            "the host): playing without sound\n");
+            note(stderr, "player: the sound device plays nothing (no working audio on "
+                         "the host): playing without sound\n");
             audio.said_silent = true;
         }
         if (opt.stats && last_clock.underruns > underruns_seen) {
             /* Where underruns happen says why (start, disk, a slow present). */
             if (underruns_seen < 8)
-                printf("player: underrun at %llu ms (written %llu ms)\n",
+                note(stdout, "player: underrun at %llu ms (written %llu ms)\n",
                        (unsigned long long)(last_clock.frames_played * 1000 / clip.rate),
                        (unsigned long long)(audio.written * 1000 / clip.rate));
             underruns_seen = last_clock.underruns;
@@ -657,6 +873,8 @@ static void set_paused(bool paused)
 
 /* ---- statistics ----------------------------------------------------------- */
 
+#define DECODE_HIST 10000         /* 10 us steps up to 100 ms */
+
 static struct {
     uint64_t shown, dropped, decoded;
     int64_t late_max_us;
@@ -667,7 +885,21 @@ static struct {
     uint64_t stalls;              /* times a due frame waited for the disk */
     uint64_t sleep_ns;            /* time spent in the loop's nanosleep */
     uint32_t drop_reports;
+    uint64_t decode_ns;           /* in bav_decode_frame, all frames */
+    uint32_t decode_hist[DECODE_HIST];   /* frames by decode time, 10 us steps */
 } st;
+
+/* The decode time under which 99 % of the frames decoded, in us. */
+static uint64_t decode_p99_us(void)
+{
+    uint64_t seen = 0;
+    for (uint32_t i = 0; i < DECODE_HIST; i++) {
+        seen += st.decode_hist[i];
+        if (seen * 100 >= st.decoded * 99)
+            return (uint64_t)(i + 1) * 10;
+    }
+    return DECODE_HIST * 10;
+}
 
 
 /* The kernel's exact idle time (/dev/stat idle_ns): the guest was busy for
@@ -694,59 +926,111 @@ static void print_ms(const char *label, int64_t us)
            (unsigned long long)(a % 1000 / 100));
 }
 
-static void print_stats(void)
+/* What --stats reports, worked out once. */
+struct summary {
+    uint64_t own_pm, wake_pm, guest_pm;   /* permille of the run */
+    uint64_t own_ns;                      /* the player computing */
+    uint64_t underruns, lead_ms, gap_ms, low_ms;
+    int64_t av_mean, first_ms;
+};
+
+static struct summary summarize(void)
 {
+    struct summary u;
     uint64_t elapsed = now_ns() - st.uptime_start_ns;
     uint64_t idle = guest_idle_ns() - st.idle_start_ns;
-    uint64_t guest_pm = elapsed && idle < elapsed ? (elapsed - idle) * 1000 / elapsed : 0;
+    u.guest_pm = elapsed && idle < elapsed ? (elapsed - idle) * 1000 / elapsed : 0;
     /* The player's own share: wall time outside its nanosleep, less the
-     * time blocked in present and read (the CPU is free then). Tick
-     * sampling misses a process that always wakes just after a tick. */
-    uint64_t blocked = st.sleep_ns + screen.present_ns_total + rstats.total_ns;
-    uint64_t own = elapsed > blocked ? elapsed - blocked : 0;
-    uint64_t own_pm = elapsed ? own * 1000 / elapsed : 0;
-    uint64_t wake_pm = elapsed ? (elapsed - (st.sleep_ns < elapsed ? st.sleep_ns : elapsed)) * 1000 / elapsed : 0;
-    uint64_t underruns = audio.underruns_before + (audio.fd >= 0 ? last_clock.underruns : 0);
-    int64_t av_mean = st.av_count ? st.av_sum_us / (int64_t)st.av_count : 0;
-    int64_t first_ms = st.t_first_frame_ns ? (int64_t)((st.t_first_frame_ns - st.t_start_ns) / 1000000) : -1;
+     * time blocked in present (text: write) and read (the CPU is free
+     * then, or busy for the terminal). Tick sampling misses a process
+     * that always wakes just after a tick. */
+    uint64_t blocked = st.sleep_ns + screen.present_ns_total + text.write_ns_total +
+                       rstats.total_ns;
+    u.own_ns = elapsed > blocked ? elapsed - blocked : 0;
+    u.own_pm = elapsed ? u.own_ns * 1000 / elapsed : 0;
+    u.wake_pm = elapsed ? (elapsed - (st.sleep_ns < elapsed ? st.sleep_ns : elapsed)) * 1000 / elapsed : 0;
+    u.underruns = audio.underruns_before + (audio.fd >= 0 ? last_clock.underruns : 0);
+    u.av_mean = st.av_count ? st.av_sum_us / (int64_t)st.av_count : 0;
+    u.first_ms = st.t_first_frame_ns ? (int64_t)((st.t_first_frame_ns - st.t_start_ns) / 1000000) : -1;
+    u.lead_ms = AUDIO_LEAD_MS;
+    u.gap_ms = buffering.gap_max * 1000 / clip.rate;
+    u.low_ms = clip.frame_bytes_audio
+               ? buffering.low_bytes / clip.frame_bytes_audio * 1000 / clip.rate : 0;
+    return u;
+}
+
+static void print_summary(const struct summary *u)
+{
     printf("player: %llu frames shown, %llu dropped, %llu chunks late from the disk\n",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
            (unsigned long long)st.stalls);
     print_ms("player: worst lateness ", st.late_max_us);
-    print_ms("; A/V offset mean ", av_mean);
+    print_ms("; A/V offset mean ", u->av_mean);
     print_ms(", max ", st.av_abs_max_us);
     printf("\nplayer: audio %s, %llu underruns; first frame after %lld ms\n",
-           audio.fd >= 0 ? "clock" : "off (monotonic clock)", (unsigned long long)underruns,
-           (long long)first_ms);
-    uint64_t lead_ms = AUDIO_LEAD_MS;
-    uint64_t gap_ms = buffering.gap_max * 1000 / clip.rate;
-    uint64_t low_ms = clip.frame_bytes_audio
-                      ? buffering.low_bytes / clip.frame_bytes_audio * 1000 / clip.rate : 0;
+           audio.fd >= 0 ? "clock" : "off (monotonic clock)", (unsigned long long)u->underruns,
+           (long long)u->first_ms);
     if (audio.fd >= 0)
         printf("player: audio lead %llu ms (longest gap between feeds %llu ms, "
                "least queued %llu ms); smallest read piece %llu KiB\n",
-               (unsigned long long)lead_ms, (unsigned long long)gap_ms,
-               (unsigned long long)low_ms, (unsigned long long)(rstats.min_piece / 1024));
+               (unsigned long long)u->lead_ms, (unsigned long long)u->gap_ms,
+               (unsigned long long)u->low_ms, (unsigned long long)(rstats.min_piece / 1024));
     printf("player: cpu busy %llu.%llu%% (player computing), %llu.%llu%% awake incl. present/read "
            "waits, %llu.%llu%% guest busy (all processes and interrupts)\n",
-           (unsigned long long)(own_pm / 10), (unsigned long long)(own_pm % 10),
-           (unsigned long long)(wake_pm / 10), (unsigned long long)(wake_pm % 10),
-           (unsigned long long)(guest_pm / 10), (unsigned long long)(guest_pm % 10));
+           (unsigned long long)(u->own_pm / 10), (unsigned long long)(u->own_pm % 10),
+           (unsigned long long)(u->wake_pm / 10), (unsigned long long)(u->wake_pm % 10),
+           (unsigned long long)(u->guest_pm / 10), (unsigned long long)(u->guest_pm % 10));
     printf("player: %llu presents (slowest %llu us), read %llu KiB in %llu pieces "
            "(slowest %llu us)\n",
            (unsigned long long)screen.presents, (unsigned long long)(screen.present_ns_max / 1000),
            (unsigned long long)(rstats.bytes / 1024), (unsigned long long)rstats.pieces,
            (unsigned long long)(rstats.max_piece_ns / 1000));
+    if (text.on)
+        printf("player: text %s, %ux%u cells at (%u,%u) of %ux%u: %llu frames written, "
+               "%llu bytes each on average (most %llu), slowest write %llu us, "
+               "%llu skipped for a slow terminal\n",
+               text_glyphs_name(text.r.glyphs), text.r.cols, text.r.rows, text.r.x0, text.r.y0,
+               text.r.term_cols, text.r.term_rows, (unsigned long long)text.frames,
+               (unsigned long long)(text.frames ? text.bytes / text.frames : 0),
+               (unsigned long long)text.bytes_max,
+               (unsigned long long)(text.write_ns_max / 1000), (unsigned long long)text.skipped);
+}
+
+/* The text-mode keys of the player-stats line (docs/player.md). */
+static void print_text_keys(void)
+{
+    uint64_t frames = text.frames ? text.frames : 1;
+    printf(" text=%s text_cols=%u text_rows=%u text_x=%u text_y=%u text_frames=%llu "
+           "text_bytes=%llu text_bytes_max=%llu text_skipped=%llu text_write_us_max=%llu "
+           "text_write_us_mean=%llu text_render_us_mean=%llu",
+           text.on ? text_glyphs_name(text.r.glyphs) : "off", text.r.cols, text.r.rows,
+           text.r.x0, text.r.y0, (unsigned long long)text.frames,
+           (unsigned long long)(text.bytes / frames), (unsigned long long)text.bytes_max,
+           (unsigned long long)text.skipped, (unsigned long long)(text.write_ns_max / 1000),
+           (unsigned long long)(text.write_ns_total / frames / 1000),
+           (unsigned long long)(text.render_ns_total / frames / 1000));
+}
+
+static void print_stats(void)
+{
+    struct summary u = summarize();
+    print_summary(&u);
     printf("player-stats: shown=%llu dropped=%llu late_max_us=%lld av_mean_us=%lld "
            "av_max_us=%lld underruns=%llu lead_ms=%llu feed_gap_ms=%llu audio_low_ms=%llu cpu_permille=%llu awake_permille=%llu guest_permille=%llu first_frame_ms=%lld stalls=%llu "
-           "scale=%s x=%u y=%u latency_us=%llu\n",
+           "scale=%s x=%u y=%u latency_us=%llu decode_us_mean=%llu decode_us_p99=%llu "
+           "cpu_us_per_frame=%llu",
            (unsigned long long)st.shown, (unsigned long long)st.dropped,
-           (long long)st.late_max_us, (long long)av_mean, (long long)st.av_abs_max_us,
-           (unsigned long long)underruns, (unsigned long long)lead_ms,
-           (unsigned long long)gap_ms, (unsigned long long)low_ms, (unsigned long long)own_pm, (unsigned long long)wake_pm,
-           (unsigned long long)guest_pm, (long long)first_ms,
-           (unsigned long long)st.stalls, scale_text(), screen.x, screen.y,
-           (unsigned long long)(audio.fd >= 0 ? audio.latency_ns / 1000 : 0));
+           (long long)st.late_max_us, (long long)u.av_mean, (long long)st.av_abs_max_us,
+           (unsigned long long)u.underruns, (unsigned long long)u.lead_ms,
+           (unsigned long long)u.gap_ms, (unsigned long long)u.low_ms, (unsigned long long)u.own_pm, (unsigned long long)u.wake_pm,
+           (unsigned long long)u.guest_pm, (long long)u.first_ms,
+           (unsigned long long)st.stalls, text.on ? "text" : scale_text(), screen.x, screen.y,
+           (unsigned long long)(audio.fd >= 0 ? audio.latency_ns / 1000 : 0),
+           (unsigned long long)(st.decoded ? st.decode_ns / 1000 / st.decoded : 0),
+           (unsigned long long)(st.decoded ? decode_p99_us() : 0),
+           (unsigned long long)(st.decoded ? u.own_ns / 1000 / st.decoded : 0));
+    print_text_keys();
+    printf("\n");
 }
 
 /* ---- video ---------------------------------------------------------------- */
@@ -773,12 +1057,23 @@ static void report_drop(uint32_t count, uint32_t before)
     if (!opt.stats || st.drop_reports >= 100)
         return;
     st.drop_reports++;
-    printf("player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
-           "read %llu, sleep %llu ms)\n", count, before,
+    note(stdout, "player: dropped %u frame(s) before %u: turn gap %llu ms (present %llu, "
+         "read %llu, sleep %llu ms)\n", count, before,
            (unsigned long long)(turn.gap_ns / 1000000),
            (unsigned long long)(turn.present_ns / 1000000),
            (unsigned long long)(turn.read_ns / 1000000),
            (unsigned long long)(turn.sleep_ns / 1000000));
+}
+
+/* Frames decoded (or skipped undecoded) but not shown. In text mode, when
+ * the last frame's write took longer than a frame period, the terminal is
+ * the reason: those are text_skipped too. */
+static void count_dropped(uint32_t n)
+{
+    st.dropped += n;
+    uint64_t period_ns = (uint64_t)clip.h.fps_den * 1000000000ull / clip.h.fps_num;
+    if (text.on && text.last_write_ns > period_ns)
+        text.skipped += n;
 }
 
 static uint64_t due_tick(const struct slot *s, uint32_t frame)
@@ -786,11 +1081,40 @@ static uint64_t due_tick(const struct slot *s, uint32_t frame)
     return s->base + frame_tick(frame) - frame_tick(s->e.first_frame);
 }
 
-/* Decodes every frame that is due at `clock` (only the newest is shown),
- * jumping straight to a later chunk's key frame when a whole chunk is late.
- * Returns the tick of the next frame, or UINT64_MAX if there is none yet. */
-static uint64_t video_step(uint64_t clock)
+/* Presents the newest of the `decoded` frames due at `clock` (the others
+ * count as dropped) and records its lateness and A/V offset. */
+static void show_newest(const struct bav_rect *damage, uint32_t decoded, uint32_t newest,
+                        uint64_t newest_tick, uint64_t clock)
 {
+    int64_t late_us = (int64_t)((clock - newest_tick) * 1000000 / clip.rate);
+    output_show(damage);
+    uint64_t after = clock_now();
+    int64_t av_us = ((int64_t)after - (int64_t)newest_tick) * 1000000 / (int64_t)clip.rate;
+    if (!st.t_first_frame_ns)
+        st.t_first_frame_ns = now_ns();
+    st.shown++;
+    count_dropped(decoded - 1);
+    if (decoded > 1)
+        report_drop(decoded - 1, newest);
+    if (late_us > st.late_max_us)
+        st.late_max_us = late_us;
+    st.av_sum_us += av_us;
+    st.av_count++;
+    if ((av_us < 0 ? -av_us : av_us) > st.av_abs_max_us)
+        st.av_abs_max_us = av_us < 0 ? -av_us : av_us;
+    video.have_shown = true;
+    video.shown_frame = newest;
+}
+
+/* Decodes every frame that is due at `now` (only the newest is shown),
+ * jumping straight to a later chunk's key frame when a whole chunk is late.
+ * Returns the clock tick at which to come back for the next frame, or
+ * UINT64_MAX if there is none yet. */
+static uint64_t video_step(uint64_t now)
+{
+    /* Frames are chosen for when they will be seen: a terminal shows a
+     * frame only once its bytes are written (text_lead_ticks). */
+    uint64_t lead = text_lead_ticks(), clock = now + lead;
     struct bav_rect damage = { 0, 0, 0, 0 };
     uint32_t decoded = 0, newest = 0;
     uint64_t newest_tick = 0, next_tick = UINT64_MAX;
@@ -820,7 +1144,7 @@ static uint64_t video_step(uint64_t clock)
         struct slot *n = slot_for(video.seq + 1);
         if (n && n->ready && clock > due_tick(n, n->e.first_frame)) {
             uint32_t skipped = s->e.first_frame + s->e.frame_count - video.frame;
-            st.dropped += skipped;
+            count_dropped(skipped);
             report_drop(skipped, n->e.first_frame);
             video.seq++;
             video.in_chunk = false;
@@ -831,9 +1155,13 @@ static uint64_t video_step(uint64_t clock)
         if (r <= 0)
             chunk_error(s->chunk, r ? r : BAV_E_FRAME);
         struct bav_rect d;
+        uint64_t t0 = now_ns();
         r = bav_decode_frame(&clip.h, &f, video.cur, bav_frame_bytes(&clip.h), &d);
+        uint64_t took = now_ns() - t0;
         if (r < 0)
             chunk_error(s->chunk, r);
+        st.decode_ns += took;
+        st.decode_hist[took / 10000 < DECODE_HIST ? took / 10000 : DECODE_HIST - 1]++;
         rect_union(&damage, &d);
         decoded++;
         st.decoded++;
@@ -844,26 +1172,10 @@ static uint64_t video_step(uint64_t clock)
             video.in_chunk = false;
         }
     }
-    if (decoded) {
-        int64_t late_us = (int64_t)((clock - newest_tick) * 1000000 / clip.rate);
-        screen_show(&damage);
-        uint64_t after = clock_now();
-        int64_t av_us = ((int64_t)after - (int64_t)newest_tick) * 1000000 / (int64_t)clip.rate;
-        if (!st.t_first_frame_ns)
-            st.t_first_frame_ns = now_ns();
-        st.shown++;
-        st.dropped += decoded - 1;
-        if (decoded > 1)
-            report_drop(decoded - 1, newest);
-        if (late_us > st.late_max_us)
-            st.late_max_us = late_us;
-        st.av_sum_us += av_us;
-        st.av_count++;
-        if ((av_us < 0 ? -av_us : av_us) > st.av_abs_max_us)
-            st.av_abs_max_us = av_us < 0 ? -av_us : av_us;
-        video.have_shown = true;
-        video.shown_frame = newest;
-    }
+    if (decoded)
+        show_newest(&damage, decoded, newest, newest_tick, clock);
+    if (next_tick != UINT64_MAX)
+        next_tick = next_tick > lead ? next_tick - lead : 0;
     return next_tick;
 }
 
@@ -921,7 +1233,7 @@ static void seek_by(int seconds)
     }
     struct bav_index_entry e;
     bav_index_entry(&clip.h, clip.index, best, &e);
-    printf("player: seek to %u s (chunk %u, frame %u)\n",
+    note(stdout, "player: seek to %u s (chunk %u, frame %u)\n",
            (unsigned)(frame_tick(e.first_frame) / clip.rate), best, e.first_frame);
     restart_at(best);
     /* A second key press before the next frame shows counts from here. */
@@ -931,7 +1243,7 @@ static void seek_by(int seconds)
 
 /* ---- keys ----------------------------------------------------------------- */
 
-enum key { KEY_NONE, KEY_PAUSE, KEY_LEFT, KEY_RIGHT, KEY_QUIT };
+enum key { KEY_NONE, KEY_PAUSE, KEY_LEFT, KEY_RIGHT, KEY_QUIT, KEY_INTERRUPT };
 
 static struct {
     int fd;
@@ -987,6 +1299,8 @@ static enum key key_poll(void)
             return KEY_PAUSE;
         else if (c == 'q' || c == 'Q')
             return KEY_QUIT;
+        else if (c == 0x03)
+            return KEY_INTERRUPT;     /* ^C: raw mode makes it a byte */
     }
     return KEY_NONE;
 }
@@ -996,64 +1310,77 @@ static enum key key_poll(void)
 static void usage(void)
 {
     fprintf(stderr, "usage: player FILE.bav [--loop] [--scale N|fit] [--no-audio] [--stats] "
-            "[--latency-ms N]\n");
+            "[--latency-ms N] [--text[=half|braille|ascii]]\n");
     exit(2);
 }
 
-int main(int argc, char **argv)
+static long number_arg(const char *text, long lo, long hi)
 {
-    st.t_start_ns = now_ns();
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < lo || v > hi)
+        usage();
+    return v;
+}
+
+static void parse_args(int argc, char **argv)
+{
     opt.use_audio = true;
     opt.latency_ms = -1;
+    opt.text = -1;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--loop") == 0)
+        const char *a = argv[i];
+        if (strcmp(a, "--loop") == 0)
             opt.loop = true;
-        else if (strcmp(argv[i], "--no-audio") == 0)
+        else if (strcmp(a, "--no-audio") == 0)
             opt.use_audio = false;
-        else if (strcmp(argv[i], "--stats") == 0)
+        else if (strcmp(a, "--stats") == 0)
             opt.stats = true;
-        else if (strcmp(argv[i], "--latency-ms") == 0 && i + 1 < argc) {
-            char *end;
-            opt.latency_ms = strtol(argv[++i], &end, 10);
-            if (*end || opt.latency_ms < 0 || opt.latency_ms > 1000)
+        else if (strcmp(a, "--text") == 0)
+            opt.text = TEXT_HALF;
+        else if (strncmp(a, "--text=", 7) == 0) {
+            if ((opt.text = text_glyphs_parse(a + 7)) < 0)
                 usage();
-        }
-        else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--latency-ms") == 0 && i + 1 < argc)
+            opt.latency_ms = number_arg(argv[++i], 0, 1000);
+        else if (strcmp(a, "--scale") == 0 && i + 1 < argc) {
             i++;
-            if (strcmp(argv[i], "fit") == 0) {
-                opt.scale = 0;
-            } else {
-                char *end;
-                long v = strtol(argv[i], &end, 10);
-                if (*end || v < 1 || v > 64)
-                    usage();
-                opt.scale = (int)v;
-            }
-        } else if (argv[i][0] == '-' || prog_path)
+            opt.scale = strcmp(argv[i], "fit") == 0 ? 0 : (int)number_arg(argv[i], 1, 64);
+        } else if (a[0] == '-' || prog_path)
             usage();
         else
-            prog_path = argv[i];
+            prog_path = a;
     }
     if (!prog_path)
         usage();
+}
 
+/* The clip and its first chunk, before any device is taken: a clip that
+ * is corrupt from the start fails with the console untouched. */
+static void start_clip(void)
+{
     open_clip(prog_path);
     clip.rate = clip.has_audio ? clip.h.audio_rate : NO_AUDIO_RATE;
     video.cur = xmalloc((size_t)bav_frame_bytes(&clip.h));
     memset(video.cur, 0, (size_t)bav_frame_bytes(&clip.h));
-
-    /* The first chunk before any device is taken: a clip that is corrupt
-     * from the start fails with the console untouched. */
     reader_restart(0);
     if (!load_now(0))
         fail(prog_path, "no chunk to play");
+}
 
-    printf("player: %s: %ux%u, %u.%02u fps, %u frames, %s; scale ", prog_path, clip.h.width,
+static void open_devices(void)
+{
+    output_open();
+    printf("player: %s: %ux%u, %u.%02u fps, %u frames, %s; ", prog_path, clip.h.width,
            clip.h.height, clip.h.fps_num / clip.h.fps_den,
            (unsigned)((uint64_t)clip.h.fps_num * 100 / clip.h.fps_den % 100), clip.h.frame_count,
            clip.has_audio ? "with audio" : "no audio");
-    screen_open();
-    printf("%s at (%u,%u)\n", scale_text(), screen.x, screen.y);
+    if (text.on)
+        printf("text (%s), %ux%u cells at (%u,%u) of a %ux%u terminal\n",
+               text_glyphs_name(text.r.glyphs), text.r.cols, text.r.rows, text.r.x0, text.r.y0,
+               text.r.term_cols, text.r.term_rows);
+    else
+        printf("scale %s at (%u,%u)\n", scale_text(), screen.x, screen.y);
     audio_open();
     if (clip.has_audio && audio.fd >= 0) {
         printf("player: audio %u Hz, %u channels, latency estimate %llu ms; "
@@ -1063,83 +1390,138 @@ int main(int argc, char **argv)
         printf("player: no sound (%s); keys: space pause, left/right seek, q quit\n",
                !clip.has_audio ? "the clip has none" : "monotonic clock");
     }
-    /* Console lines printed from now on are not drawn (fb0 is ours), but
-     * flush before raw mode so nothing is left half-written. */
+    /* Console lines printed from now on are not drawn (fb0 is ours, or the
+     * terminal shows the picture), but flush before raw mode so nothing is
+     * left half-written. */
     fflush(stdout);
     keys_open();
+    if (text.on)
+        text_begin();
+}
+
+/* Acts on a key; returns the exit status to quit with, or -1 to play on. */
+static int handle_key(enum key k)
+{
+    switch (k) {
+    case KEY_PAUSE:
+        set_paused(!audio.paused);
+        break;
+    case KEY_LEFT:
+        seek_by(-SEEK_SECONDS);
+        break;
+    case KEY_RIGHT:
+        seek_by(SEEK_SECONDS);
+        break;
+    case KEY_QUIT:
+        return 0;
+    case KEY_INTERRUPT:
+        return 128 + SIGINT;      /* as a shell reports ^C */
+    case KEY_NONE:
+        break;
+    }
+    return -1;
+}
+
+/* Sleeps until the next frame is due (at most MAX_SLEEP_MS, at least
+ * 1 ms: never spin on the clock, it moves in steps). */
+static void wait_for(uint64_t next)
+{
+    uint64_t clock = clock_now();
+    audio_feed(clock);
+    uint64_t wait_ticks = next == UINT64_MAX ? clip.rate * MAX_SLEEP_MS / 1000
+                          : next > clock ? next - clock : 0;
+    uint64_t wait_ns = wait_ticks * 1000000000ull / clip.rate;
+    if (wait_ns > MAX_SLEEP_MS * 1000000ull)
+        wait_ns = MAX_SLEEP_MS * 1000000ull;
+    if (wait_ns < 1000000)
+        wait_ns = 1000000;
+    uint64_t t0 = now_ns();
+    sleep_ns(wait_ns);
+    turn.sleep_ns = now_ns() - t0;
+    st.sleep_ns += turn.sleep_ns;
+}
+
+/* The sound has used up what is loaded: its next chunk is not read yet. */
+static bool sound_waits(void)
+{
+    if (audio.fd < 0 || audio.finished || audio.paused)
+        return false;
+    struct slot *s = slot_for(audio.seq);
+    return !s || !s->ready;
+}
+
+/* One turn of the loop: sound, due frames, read-ahead, sleep. Returns
+ * false when picture and sound are both finished. */
+static bool play_turn(void)
+{
+    uint64_t turn_start = now_ns();
+    turn.gap_ns = turn.start_ns ? turn_start - turn.start_ns : 0;
+    uint64_t clock = clock_now();
+    audio_feed(clock);
+    uint64_t next = video_step(clock);
+    turn.start_ns = turn_start;
+    turn.present_ns = turn.read_ns = turn.sleep_ns = 0;
+    if (video.finished && (audio.fd < 0 || audio.finished))
+        return false;
+    /* Read ahead while there is time before the next frame, and anyway
+     * while the sound waits for its chunk (a slow terminal can keep every
+     * turn behind the next frame; the sound must not starve for it). */
+    uint64_t margin = clip.rate * 8 / 1000;    /* keep 8 ms for the frame */
+    for (;;) {
+        uint64_t c = clock_now();
+        audio_feed(c);            /* a piece may be slow: sound first */
+        if (next != UINT64_MAX && c + margin >= next && !sound_waits())
+            break;
+        if (!reader_step())
+            break;
+    }
+    wait_for(next);
+    return true;
+}
+
+/* Plays to the end or a quit key; returns the exit status. */
+static int play(void)
+{
     st.uptime_start_ns = now_ns();
     st.idle_start_ns = guest_idle_ns();
     audio.mono_start_ns = now_ns();
-
-    bool quit = false;
-    while (!quit) {
-        switch (key_poll()) {
-        case KEY_PAUSE:
-            set_paused(!audio.paused);
-            break;
-        case KEY_LEFT:
-            seek_by(-SEEK_SECONDS);
-            break;
-        case KEY_RIGHT:
-            seek_by(SEEK_SECONDS);
-            break;
-        case KEY_QUIT:
-            quit = true;
-            continue;
-        case KEY_NONE:
-            break;
-        }
+    for (;;) {
+        int status = handle_key(key_poll());
+        if (status >= 0)
+            return status;
         if (audio.paused) {
             uint64_t t0 = now_ns();
             sleep_ns(MAX_SLEEP_MS * 1000000ull);
             st.sleep_ns += now_ns() - t0;
             continue;
         }
-        uint64_t turn_start = now_ns();
-        turn.gap_ns = turn.start_ns ? turn_start - turn.start_ns : 0;
-        uint64_t clock = clock_now();
-        audio_feed(clock);
-        uint64_t next = video_step(clock);
-        turn.start_ns = turn_start;
-        turn.present_ns = turn.read_ns = turn.sleep_ns = 0;
-        if (video.finished && (audio.fd < 0 || audio.finished))
-            break;
-        /* Read ahead while there is time before the next frame. */
-        uint64_t margin = clip.rate * 8 / 1000;    /* keep 8 ms for the frame */
-        for (;;) {
-            uint64_t c = clock_now();
-            audio_feed(c);        /* a piece may be slow: sound first */
-            if (next != UINT64_MAX && c + margin >= next)
-                break;
-            if (!reader_step())
-                break;
-        }
-        clock = clock_now();
-        audio_feed(clock);
-        uint64_t wait_ticks = next == UINT64_MAX ? clip.rate * MAX_SLEEP_MS / 1000
-                              : next > clock ? next - clock : 0;
-        uint64_t wait_ns = wait_ticks * 1000000000ull / clip.rate;
-        if (wait_ns > MAX_SLEEP_MS * 1000000ull)
-            wait_ns = MAX_SLEEP_MS * 1000000ull;
-        /* At least 1 ms: never spin on the clock (it moves in steps). */
-        if (wait_ns < 1000000)
-            wait_ns = 1000000;
-        uint64_t t0 = now_ns();
-        sleep_ns(wait_ns);
-        turn.sleep_ns = now_ns() - t0;
-        st.sleep_ns += turn.sleep_ns;
+        if (!play_turn())
+            return -1;
     }
+}
+
+int main(int argc, char **argv)
+{
+    st.t_start_ns = now_ns();
+    parse_args(argc, argv);
+    start_clip();
+    open_devices();
+    int status = play();
     if (audio.fd >= 0) {
-        if (!quit)
+        if (status < 0)
             ioctl(audio.fd, AUDIO_DRAIN, 0);
         clock_now();
     }
-    if (opt.stats)
-        print_stats();
+    text_restore();
     keys_restore();
     keys.fd = -1;
-    close(screen.fd);
+    if (text.on)
+        notes_flush();
+    if (opt.stats)
+        print_stats();
+    if (!text.on)
+        close(screen.fd);
     if (audio.fd >= 0)
         close(audio.fd);
-    return 0;
+    return status < 0 ? 0 : status;
 }
