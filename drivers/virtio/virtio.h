@@ -78,7 +78,6 @@ struct virtio_driver {
     uint32_t device_id;
     int (*probe)(struct virtio_dev *dev);
 };
-struct virtio_dev *virtio_claim(uint32_t device_id, int n);
 /* Reset, ACKNOWLEDGE|DRIVER, offer `wanted` & what the device has (plus
  * VERSION_1, which is required), FEATURES_OK. 0 or -EIO with a message. */
 int virtio_negotiate(struct virtio_dev *dev, uint64_t wanted);

@@ -43,6 +43,26 @@ static const char *device_name(uint32_t id)
     }
 }
 
+/* The n-th device of device_id (0: the first), or NULL; each is claimed once. */
+static struct virtio_dev *virtio_claim(uint32_t device_id, int n)
+{
+    /* QEMU fills slots from the top down; order by address so "the first
+     * disk" is the one given first on the command line. */
+    int seen = 0;
+    for (int i = ndevices - 1; i >= 0; i--) {
+        struct virtio_dev *d = &devices[i];
+        if (d->device_id != device_id)
+            continue;
+        if (seen++ == n) {
+            if (d->claimed)
+                return NULL;
+            d->claimed = true;
+            return d;
+        }
+    }
+    return NULL;
+}
+
 void virtio_probe(void)
 {
     for (int i = 0; i < platform.nvirtio; i++) {
@@ -74,25 +94,6 @@ void virtio_probe(void)
         if (d)
             drv->probe(d);
     }
-}
-
-struct virtio_dev *virtio_claim(uint32_t device_id, int n)
-{
-    /* QEMU fills slots from the top down; order by address so "the first
-     * disk" is the one given first on the command line. */
-    int seen = 0;
-    for (int i = ndevices - 1; i >= 0; i--) {
-        struct virtio_dev *d = &devices[i];
-        if (d->device_id != device_id)
-            continue;
-        if (seen++ == n) {
-            if (d->claimed)
-                return NULL;
-            d->claimed = true;
-            return d;
-        }
-    }
-    return NULL;
 }
 
 void virtio_fail(struct virtio_dev *dev, const char *why)
