@@ -45,12 +45,14 @@ MATCH = 0.99
 SEARCH = 45                                    # frames ahead a shown frame may be
 
 
-def play_text(glyphs, tmp):
-    """One run: (serial bytes, arrivals, player stats, Watch, capture, Starvation)."""
+def play_text(glyphs, tmp, option=None):
+    """One run: (serial bytes, arrivals, player stats, Watch, capture, Starvation).
+    `option` is the player's text-mode option; by default --text=GLYPHS."""
     clip = tp.make_clip(os.path.join(tmp, "t.bav"), SECONDS)
     img = tp.disk_with(tmp, {"/media/t.bav": clip})
     cap = os.path.join(tmp, "cap.wav")
-    with Machine(cmd=f"player --text={glyphs} --stats /media/t.bav", disk=img,
+    option = f"--text={glyphs}" if option is None else option
+    with Machine(cmd=f"player {option} --stats /media/t.bav".replace("  ", " "), disk=img,
                  audio=f"wav:{cap}", audio_rate=tp.RATE, timeout=90,
                  extra_args=["--display", "terminal", "--console-size", f"{COLS}x{ROWS}"]) as m:
         starve = Starvation(qemu_pid(m.proc.pid))
@@ -206,12 +208,15 @@ def judge(glyphs, output, arrivals, st, w, samples, starve):
     return problems
 
 
-def check_text(glyphs):
+def check_text(glyphs, option=None, must_say=None):
     """Play, judge; on a busy host a second run only when the first failed
-    while QEMU was kept waiting (the second is judged the same way)."""
+    while QEMU was kept waiting (the second is judged the same way).
+    `must_say`: a line the player must have printed."""
     for attempt in (1, 2):
         with tempfile.TemporaryDirectory() as tmp:
-            run = play_text(glyphs, tmp)
+            run = play_text(glyphs, tmp, option)
+        if must_say is not None:
+            assert must_say in run[0], f"{must_say!r} not printed: {run[0][:400]!r}"
         problems = judge(glyphs, *run)
         if not problems:
             return
@@ -238,6 +243,12 @@ def test_ascii_on_the_serial_console_frame_by_frame_in_sync():
     check_text("ascii")
 
 
+def test_player_without_a_display_plays_as_text_by_itself():
+    # --display terminal gives the guest no GPU, so there is no /dev/fb0:
+    # a plain `player` must say so in one line and play in half blocks.
+    check_text("half", option="", must_say=b"player: no display (/dev/fb0:")
+
+
 def test_neighbouring_frames_tell_apart():
     # The check can name the frame shown: neighbouring frames of the test
     # clip differ in more than 1 % of the screen's cells in every set.
@@ -250,5 +261,6 @@ def test_neighbouring_frames_tell_apart():
 
 for _t in (test_half_blocks_on_the_serial_console_frame_by_frame_in_sync,
            test_braille_on_the_serial_console_frame_by_frame_in_sync,
-           test_ascii_on_the_serial_console_frame_by_frame_in_sync):
+           test_ascii_on_the_serial_console_frame_by_frame_in_sync,
+           test_player_without_a_display_plays_as_text_by_itself):
     _t.exclusive = True          # timing: A/V offset, no missing frames
