@@ -1,6 +1,6 @@
 /*
  * audio/audio_dev.c — /dev/audio: the PCM stream (pcm_stream.c) between
- * write() and the virtio-sound driver.
+ * write() and the sound card (drivers/pcm_out.h; virtio-sound).
  *
  * One opener at a time. The format (S16LE, 44100/48000 Hz, 1-2 channels) is
  * set by ioctl(AUDIO_SET_FORMAT) before the first write, default 44100 Hz
@@ -49,7 +49,7 @@
 
 #include "audio/pcm_pacer.h"
 #include "audio/pcm_stream.h"
-#include "drivers/virtio/virtio_snd.h"
+#include "drivers/pcm_out.h"
 #include "fs/vfs.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/arch/console.h"
@@ -83,10 +83,13 @@
 
 enum slot_state { SLOT_FREE, SLOT_PLAYING, SLOT_ABANDONED };
 
+/* The sound card, from audio_dev_init on (NULL: none, no /dev/audio). */
+static const struct pcm_out *card;
+
 static struct {
     struct pcm_stream pcm;
     uint8_t *ring;
-    struct snd_period periods[INFLIGHT];
+    struct pcm_out_period periods[INFLIGHT];
     enum slot_state slot[INFLIGHT];
     uint8_t *scratch;           /* TIMER mode: where paced periods go */
     uint32_t timed_periods;     /* in flight, paced by the timer */
@@ -167,7 +170,7 @@ static void pump_device(void)
         if (pcm_next_period(&A.pcm, A.periods[i].pcm, &silence) < 0)
             return;
         A.periods[i].pcm_bytes = A.pcm.period_bytes;
-        if (virtio_snd_submit(&A.periods[i]) < 0) {
+        if (card->submit(&A.periods[i]) < 0) {
             A.device_errors++;
             return;
         }
@@ -220,7 +223,7 @@ static void device_recovered(void)
     klog("audio: the device completes periods again; sound resumes\n");
 }
 
-static void period_done(struct snd_period *p, bool ok)
+static void period_done(struct pcm_out_period *p, bool ok)
 {
     int i = (int)(p - A.periods);
     KASSERT(i >= 0 && i < INFLIGHT);
@@ -289,7 +292,7 @@ static int configure(uint32_t rate, uint32_t channels)
         return -EINVAL;
     uint32_t period_frames = pcm_period_frames_for_ms(rate, PCM_DEFAULT_PERIOD_MS);
     uint32_t period_bytes = period_frames * 2 * channels;
-    int err = virtio_snd_configure(rate, channels, period_bytes, period_bytes * INFLIGHT);
+    int err = card->configure(rate, channels, period_bytes, period_bytes * INFLIGHT);
     if (err)
         return err;
     free_buffers();
@@ -336,7 +339,7 @@ static int start_playback(void)
     pacer_start(&A.pacer, uptime_ns());
     settle();
     irq_restore(flags);
-    int err = virtio_snd_start();
+    int err = card->start();
     if (err) {
         flags = irq_save();
         A.started = false;
@@ -346,10 +349,10 @@ static int start_playback(void)
     return err;
 }
 
-/* After STOP the device only accepts START or RELEASE (virtio 1.2 §5.14). */
+/* After STOP the card only accepts START or RELEASE (drivers/pcm_out.h). */
 static int stop_playback(void)
 {
-    int err = A.started ? virtio_snd_stop() : 0;
+    int err = A.started ? card->stop() : 0;
     uint64_t flags = irq_save();
     A.started = false;
     settle();
@@ -371,7 +374,7 @@ static int release_stream(void)
     A.timed_periods = 0;
     irq_restore(flags);
     stop_playback();
-    int err = virtio_snd_release();
+    int err = card->release();
     uint64_t give_up = uptime_ns() + RECLAIM_NS;
     flags = irq_save();
     while (device_holds_periods() && uptime_ns() < give_up) {
@@ -410,7 +413,7 @@ static int restart_stream(void)
 static int audio_open(struct file *f)
 {
     (void)f;
-    if (!virtio_snd_present())
+    if (!card)
         return -ENODEV;
     uint64_t flags = irq_save();
     bool busy = A.open;
@@ -435,7 +438,7 @@ static int resume_playback(void)
     irq_restore(flags);
     if (err)
         return err;
-    err = virtio_snd_start();
+    err = card->start();
     flags = irq_save();
     pump();
     irq_restore(flags);
@@ -568,7 +571,7 @@ static int stream_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
         pcm_pause(&A.pcm, uptime_ns());
         settle();
         irq_restore(flags);
-        return virtio_snd_stop();
+        return card->stop();
     case AUDIO_RESUME:
         return A.started ? resume_playback() : 0;
     case AUDIO_FLUSH:
@@ -654,6 +657,9 @@ void audio_dev_init(void)
     pacer_init(&A.pacer, 44100, pcm_period_frames_for_ms(44100, PCM_DEFAULT_PERIOD_MS),
                START_STALL_MS * 1000000ULL, STALL_MS * 1000000ULL);
     A.watchdog.fire = watchdog_fired;
-    if (virtio_snd_init(period_done) == 0)
-        dev_register(&dev_audio);
+    card = pcm_out_get();
+    if (!card)
+        return;
+    pcm_out_set_done(period_done);
+    dev_register(&dev_audio);
 }

@@ -4,7 +4,8 @@
 #ifndef AUDIO_AUDIO_DEV_H
 #define AUDIO_AUDIO_DEV_H
 
-/* Attaches the virtio-sound device and registers /dev/audio when present. */
+/* Takes the sound card the driver registered (drivers/pcm_out.h) and
+ * registers /dev/audio when there is one. */
 void audio_dev_init(void);
 
 #endif

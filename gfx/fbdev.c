@@ -3,11 +3,11 @@
  *
  * Interface (kernel/abi/abi.h, docs/display.md):
  *   open        -EBUSY while another file has it open, -ENODEV without a
- *               GPU; suspends the console's drawing while open and waits
+ *               display; suspends the console's drawing while open and waits
  *               until the console's last present has completed
  *   ioctl       FBIOC_GET_INFO -> struct fb_geometry
  *               FBIOC_PRESENT  <- struct fb_present (clipped; waits until
- *               the GPU has taken the rectangle)
+ *               the display has taken the rectangle)
  *   mmap        the framebuffer's physical pages (page-aligned offset and
  *               length inside it), mapped shared by the caller
  *   release     the console resumes and repaints the whole screen
@@ -19,7 +19,7 @@
  */
 #include "gfx/fbdev.h"
 
-#include "drivers/virtio/virtio_gpu.h"
+#include "drivers/display.h"
 #include "fs/vfs.h"
 #include "gfx/screen.h"
 #include "kernel/arch/console.h"
@@ -32,7 +32,7 @@ static struct file *owner;
 
 int fbdev_get_info(struct fb_geometry *out)
 {
-    const struct gpu_framebuffer *g = virtio_gpu_framebuffer();
+    const struct display *g = display_get();
     if (!g)
         return -ENODEV;
     *out = (struct fb_geometry){
@@ -47,13 +47,17 @@ int fbdev_get_info(struct fb_geometry *out)
 
 int fbdev_present(const struct fb_present *r)
 {
-    struct gpu_rect g = { r->x, r->y, r->w, r->h };
-    return virtio_gpu_present_wait(&g);
+    const struct display *d = display_get();
+    if (!d)
+        return -ENODEV;
+    struct display_rect g = { r->x, r->y, r->w, r->h };
+    return d->present_wait(&g);
 }
 
 static int fb_open(struct file *f)
 {
-    if (!virtio_gpu_ready())
+    const struct display *d = display_get();
+    if (!d)
         return -ENODEV;
     uint64_t flags = irq_save();
     if (owner) {
@@ -65,7 +69,7 @@ static int fb_open(struct file *f)
     screen_set_suspended(true);
     /* Console updates still queued must not reach the host after this:
      * their rectangles would show whatever the new owner draws there. */
-    virtio_gpu_sync();
+    d->sync();
     return 0;
 }
 
@@ -107,7 +111,7 @@ static int fb_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 static int fb_mmap(struct file *f, uint64_t offset, uint64_t len, uint64_t *pa)
 {
     (void)f;
-    const struct gpu_framebuffer *g = virtio_gpu_framebuffer();
+    const struct display *g = display_get();
     if (!g)
         return -ENODEV;
     if ((offset & (PAGE_SIZE - 1)) || len == 0 || offset > g->size || len > g->size - offset)

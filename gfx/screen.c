@@ -1,22 +1,22 @@
 /*
- * gfx/screen.c — see screen.h: the glue between the GPU framebuffer, the
- * font, the TTY and the console, and the keyboard's key translation.
+ * gfx/screen.c — see screen.h: the glue between the display's framebuffer,
+ * the font, the TTY and the console, and the keyboard's key translation.
  *
  * Invariants: the fb, the tty and the keymap state are only touched with
  * interrupts off (console output already runs so; key events arrive in
  * the interrupt handler), so the console sink, the keyboard and /dev/fb0
  * never draw at the same time. Every change that reaches the framebuffer
  * through struct fb leaves damage, which screen_present_damage() hands to
- * the GPU without waiting.
+ * the display without waiting.
  *
- * Boot log: only what is printed after display_init() appears on screen
- * (the console keeps no history to replay); display_init prints a summary
- * of the display itself first.
+ * Boot log: the console replays what was printed before the screen came up
+ * (console_set_screen_sink), so the screen shows the whole boot log; then
+ * display_init prints a summary of the console on the display.
  */
 #include "gfx/screen.h"
 
-#include "drivers/virtio/virtio_gpu.h"
-#include "drivers/virtio/virtio_input.h"
+#include "drivers/display.h"
+#include "drivers/input.h"
 #include "gfx/fbdev.h"
 #include "gfx/font_default.h"
 #include "gfx/keymap.h"
@@ -27,6 +27,7 @@
 #include "kernel/mm/kalloc.h"
 #include "kernel/arch/riscv.h"
 
+static const struct display *display; /* NULL without one */
 static struct fb fb;
 static struct psf2_font font;
 static struct tty tty;
@@ -54,8 +55,8 @@ void screen_present_damage(void)
     uint64_t flags = irq_save();
     struct fb_rect d;
     if (ready && fb_damage_take(&fb, &d)) {
-        struct gpu_rect r = { (uint32_t)d.x, (uint32_t)d.y, (uint32_t)d.w, (uint32_t)d.h };
-        virtio_gpu_present(&r);
+        struct display_rect r = { (uint32_t)d.x, (uint32_t)d.y, (uint32_t)d.w, (uint32_t)d.h };
+        display->present(&r);
     }
     irq_restore(flags);
 }
@@ -161,8 +162,7 @@ static int start_tty(const struct psf2_font *f)
 
 static int console_init(void)
 {
-    const struct gpu_framebuffer *gfb = virtio_gpu_framebuffer();
-    int err = fb_init(&fb, gfb->pixels, gfb->width, gfb->height, gfb->stride);
+    int err = fb_init(&fb, display->pixels, display->width, display->height, display->stride);
     if (err)
         return err;
     struct psf2_font builtin;
@@ -188,18 +188,18 @@ int screen_set_font(const void *psf, size_t len)
 void display_init(void)
 {
     keymap_init(&keys);
-    int err = virtio_gpu_init();
-    if (err == 0 && console_init() == 0) {
-        const struct gpu_framebuffer *gfb = virtio_gpu_framebuffer();
+    display = display_get();
+    if (display && console_init() == 0) {
         klog("screen: console %ux%u cells (font %ux%u), %u lines of scrollback, "
-             "on virtio-gpu %ux%u\n",
+             "on %s %ux%u\n",
              tty.cols, tty.rows, font.width, font.height, SCREEN_SCROLLBACK_LINES,
-             gfb->width, gfb->height);
+             display->name, display->width, display->height);
         fbdev_init();
-    } else if (err == -ENODEV) {
-        klog("screen: no virtio-gpu, console on serial only\n");
+    } else if (!display) {
+        klog("screen: no display, console on serial only\n");
     }
-    err = virtio_input_init(screen_key_event);
-    if (err == -ENODEV)
+    if (input_keyboard())
+        input_set_consumer(screen_key_event);
+    else
         klog("screen: no keyboard\n");
 }

@@ -1,18 +1,20 @@
 /*
- * gfx/screen.h — the display as a whole: the virtio-gpu framebuffer, the
- * on-screen TTY console on it, the keyboard feeding the console, and the
- * /dev/fb0 and /dev/input/kbd devices. See docs/display.md.
+ * gfx/screen.h — the display as a whole: the framebuffer of the display
+ * (drivers/display.h), the on-screen TTY console on it, the keyboard
+ * (drivers/input.h) feeding the console, and /dev/fb0. See docs/display.md.
  *
- * display_init() (kmain, after devices_init) brings up the GPU, the console
+ * display_init() (kmain, after devices_init) takes the display and the
+ * keyboard the drivers registered, starts the console on the display
  * (registered as the console's screen sink, so every later kprintf/klog and
- * everything written to /dev/console appears on screen too) and the
- * keyboard. Without a GPU the keyboard still types into the console.
+ * everything written to /dev/console appears on screen too) and becomes the
+ * keyboard's consumer. Without a display the keyboard still types into the
+ * console.
  *
  * Drawing policy: console output draws into the framebuffer at once (with
  * interrupts off, like all console output) and hands the damaged rectangle
- * to virtio_gpu_present(), which never waits (at most one present in
- * flight; damage arriving meanwhile is merged and sent when it completes).
- * So printing from an interrupt handler is safe and cheap.
+ * to the display's present(), which never waits (virtio-gpu: at most one
+ * present in flight; damage arriving meanwhile is merged and sent when it
+ * completes). So printing from an interrupt handler is safe and cheap.
  *
  * Ownership: while a process holds /dev/fb0 open the console is suspended
  * (its grid keeps updating, nothing is drawn); on release it repaints.
@@ -37,7 +39,7 @@ int screen_set_font(const void *psf, size_t len);
 
 /* True once the console draws on a framebuffer. */
 bool screen_ready(void);
-/* The framebuffer as a struct fb (NULL without a GPU). Callers serialize
+/* The framebuffer as a struct fb (NULL without a display). Callers serialize
  * with the console by keeping interrupts off while they draw through it, or
  * by owning fb0 (the console is suspended then). */
 struct fb *screen_fb(void);
@@ -55,7 +57,8 @@ void screen_scroll_view(int32_t lines);
 /* Suspend (true) / resume and repaint (false) console drawing. */
 void screen_set_suspended(bool suspended);
 
-/* One Linux input event from the keyboard (interrupt context). */
+/* One Linux input event from the keyboard (interrupt context): the
+ * keyboard's consumer (drivers/input.h). */
 void screen_key_event(uint16_t type, uint16_t code, int32_t value);
 
 #endif

@@ -4,12 +4,15 @@
  * shared by every virtio driver: blk, gpu, sound, input.
  *
  * Discovery: virtio_probe() looks at every virtio,mmio slot the device tree
- * lists and remembers the ones with a device behind them, then starts the
- * drivers that stand alone (virtio_boot_drivers: the disk, which registers
- * with drivers/blockdev.h); the others are started by the subsystem that
- * owns the device (gfx/screen.c: gpu and keyboard, audio/audio_dev.c:
- * sound), since they need its callbacks. A driver takes
- * its device with virtio_claim(device_id, n), negotiates features with
+ * lists and remembers the ones with a device behind them, then starts every
+ * driver (each contributes a struct virtio_driver to its table) on the
+ * first device of its id. A driver registers what it provides with its
+ * interface in drivers/ — the disk with blockdev.h, the GPU with
+ * display.h, the keyboard with input.h, the sound card with pcm_out.h —
+ * where the subsystems above find it; nobody calls a driver by name, and
+ * what a driver reports upward (a key, a finished period) goes through
+ * the function the subsystem set in that interface. A probe gets its
+ * device claimed, negotiates features with
  * virtio_negotiate(), creates its queues with virtq_create(), and sets
  * DRIVER_OK with virtio_driver_ok(). The transport registers the PLIC
  * interrupt and, on each interrupt, hands every used buffer of every queue
@@ -68,14 +71,13 @@ struct virtq_buf {
 };
 
 void virtio_probe(void);
-/* A driver virtio_probe starts by itself: probe() takes the first device of
- * device_id; 0, or a negative errno it logs. */
+/* A driver: virtio_probe calls probe() with the first device of device_id
+ * (claimed), if there is one; 0, or a negative errno it logs. */
 struct virtio_driver {
     const char *name;
     uint32_t device_id;
     int (*probe)(struct virtio_dev *dev);
 };
-struct virtio_dev *virtio_claim(uint32_t device_id, int n);
 /* Reset, ACKNOWLEDGE|DRIVER, offer `wanted` & what the device has (plus
  * VERSION_1, which is required), FEATURES_OK. 0 or -EIO with a message. */
 int virtio_negotiate(struct virtio_dev *dev, uint64_t wanted);

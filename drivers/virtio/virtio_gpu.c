@@ -16,6 +16,7 @@
  */
 #include "drivers/virtio/virtio_gpu.h"
 
+#include "drivers/display.h"
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_regs.h"
 #include "kernel/arch/console.h"
@@ -36,6 +37,7 @@
 #define CMD_RESOURCE_ATTACH_BACKING 0x0106
 #define RESP_OK_NODATA             0x1100
 #define RESP_OK_DISPLAY_INFO       0x1101
+#define FORMAT_B8G8R8X8            2   /* pixel = little-endian 0x00RRGGBB */
 
 #define MAX_SCANOUTS 16
 #define RESOURCE_ID 1   /* any nonzero id: we own exactly one resource */
@@ -103,7 +105,7 @@ _Static_assert(sizeof(struct resource_flush) == 48, "resource flush");
 
 static struct virtio_dev *dev;
 static struct virtq *ctrlq;
-static struct gpu_framebuffer framebuffer;
+static struct display display; /* registered once set up */
 static bool ready;
 
 /* Setup: one command at a time. */
@@ -127,10 +129,10 @@ static struct {
     struct ctrl_hdr flush_resp;
 } present_cmd;
 static bool pending, in_flight;
-static struct gpu_rect pending_rect;
+static struct display_rect pending_rect;
 static uint64_t started, finished;
 static uint64_t last_failed;          /* sequence number of the last failed present */
-static struct virtio_gpu_stats stats;
+static struct display_stats stats;
 
 static const char *resp_name(uint32_t type)
 {
@@ -223,25 +225,25 @@ static int setup_command(uint32_t req_len, uint32_t resp_len, uint32_t expect)
     return 0;
 }
 
-static void clip(struct gpu_rect *r)
+static void clip(struct display_rect *r)
 {
-    if (r->x >= framebuffer.width || r->y >= framebuffer.height) {
+    if (r->x >= display.width || r->y >= display.height) {
         r->w = r->h = 0;
         return;
     }
-    if (r->w > framebuffer.width - r->x)
-        r->w = framebuffer.width - r->x;
-    if (r->h > framebuffer.height - r->y)
-        r->h = framebuffer.height - r->y;
+    if (r->w > display.width - r->x)
+        r->w = display.width - r->x;
+    if (r->h > display.height - r->y)
+        r->h = display.height - r->y;
 }
 
-static void rect_union(struct gpu_rect *acc, const struct gpu_rect *r)
+static void rect_union(struct display_rect *acc, const struct display_rect *r)
 {
     uint32_t x0 = acc->x < r->x ? acc->x : r->x;
     uint32_t y0 = acc->y < r->y ? acc->y : r->y;
     uint32_t x1 = acc->x + acc->w > r->x + r->w ? acc->x + acc->w : r->x + r->w;
     uint32_t y1 = acc->y + acc->h > r->y + r->h ? acc->y + acc->h : r->y + r->h;
-    *acc = (struct gpu_rect){ x0, y0, x1 - x0, y1 - y0 };
+    *acc = (struct display_rect){ x0, y0, x1 - x0, y1 - y0 };
 }
 
 /* Interrupts off. Submits the pending damage unless a present is in flight. */
@@ -250,19 +252,19 @@ static void submit_pending(void)
     KASSERT_INTR_OFF();
     if (!pending || in_flight || virtq_free_count(ctrlq) < 4)
         return;
-    struct gpu_rect r = pending_rect;
+    struct display_rect r = pending_rect;
     pending = false;
 
     /* QEMU copies a full-width rectangle with one memcpy and anything
      * narrower row by row; when the damage is wide anyway, widen it. */
-    struct gpu_rect t = r;
-    if (t.w * 2 >= framebuffer.width) {
+    struct display_rect t = r;
+    if (t.w * 2 >= display.width) {
         t.x = 0;
-        t.w = framebuffer.width;
+        t.w = display.width;
     }
     hdr_init(&present_cmd.xfer.hdr, CMD_TRANSFER_TO_HOST_2D);
     present_cmd.xfer.r = (struct gpu_wire_rect){ t.x, t.y, t.w, t.h };
-    present_cmd.xfer.offset = (uint64_t)t.y * framebuffer.stride + (uint64_t)t.x * 4;
+    present_cmd.xfer.offset = (uint64_t)t.y * display.stride + (uint64_t)t.x * 4;
     present_cmd.xfer.resource_id = RESOURCE_ID;
     present_cmd.xfer.padding = 0;
     hdr_init(&present_cmd.flush.hdr, CMD_RESOURCE_FLUSH);
@@ -291,10 +293,10 @@ static void submit_pending(void)
 }
 
 /* Interrupts off. Adds r to the pending damage; true if it was nonempty. */
-static bool add_damage(const struct gpu_rect *in)
+static bool add_damage(const struct display_rect *in)
 {
     KASSERT_INTR_OFF();
-    struct gpu_rect r = *in;
+    struct display_rect r = *in;
     clip(&r);
     if (r.w == 0 || r.h == 0)
         return false;
@@ -306,7 +308,7 @@ static bool add_damage(const struct gpu_rect *in)
     return true;
 }
 
-void virtio_gpu_present(const struct gpu_rect *r)
+static void virtio_gpu_present(const struct display_rect *r)
 {
     if (!ready)
         return;
@@ -321,7 +323,7 @@ void virtio_gpu_present(const struct gpu_rect *r)
     irq_restore(flags);
 }
 
-int virtio_gpu_present_wait(const struct gpu_rect *r)
+static int virtio_gpu_present_wait(const struct display_rect *r)
 {
     if (!ready)
         return -ENODEV;
@@ -341,7 +343,7 @@ int virtio_gpu_present_wait(const struct gpu_rect *r)
     return err;
 }
 
-void virtio_gpu_sync(void)
+static void virtio_gpu_sync(void)
 {
     if (!ready)
         return;
@@ -353,28 +355,16 @@ void virtio_gpu_sync(void)
     irq_restore(flags);
 }
 
-bool virtio_gpu_ready(void)
-{
-    return ready;
-}
-
-const struct gpu_framebuffer *virtio_gpu_framebuffer(void)
-{
-    return ready ? &framebuffer : NULL;
-}
-
-void virtio_gpu_get_stats(struct virtio_gpu_stats *out)
+static void virtio_gpu_get_stats(struct display_stats *out)
 {
     uint64_t flags = irq_save();
     *out = stats;
     irq_restore(flags);
 }
 
-int virtio_gpu_init(void)
+static int virtio_gpu_probe(struct virtio_dev *d)
 {
-    dev = virtio_claim(VIRTIO_ID_GPU, 0);
-    if (!dev)
-        return -ENODEV;
+    dev = d;
     /* No optional features: 2D needs none (no VIRGL, EDID, blobs). */
     if (virtio_negotiate(dev, 0) < 0)
         return -EIO;
@@ -402,19 +392,23 @@ int virtio_gpu_init(void)
         virtio_fail(dev, "out of memory for the framebuffer");
         return -ENOMEM;
     }
-    framebuffer = (struct gpu_framebuffer){
+    display = (struct display){
+        .name = "virtio-gpu",
         .pixels = pixels,
         .pa = kva_to_pa(pixels),
         .width = width,
         .height = height,
         .stride = width * 4,
-        .format = VIRTIO_GPU_FORMAT_B8G8R8X8,
         .size = npages * PAGE_SIZE,
+        .present = virtio_gpu_present,
+        .present_wait = virtio_gpu_present_wait,
+        .sync = virtio_gpu_sync,
+        .get_stats = virtio_gpu_get_stats,
     };
 
     hdr_init(&setup_req.hdr, CMD_RESOURCE_CREATE_2D);
     setup_req.create.resource_id = RESOURCE_ID;
-    setup_req.create.format = VIRTIO_GPU_FORMAT_B8G8R8X8;
+    setup_req.create.format = FORMAT_B8G8R8X8;
     setup_req.create.width = width;
     setup_req.create.height = height;
     if (setup_command(sizeof setup_req.create, sizeof setup_resp.hdr, RESP_OK_NODATA) < 0)
@@ -423,7 +417,7 @@ int virtio_gpu_init(void)
     hdr_init(&setup_req.hdr, CMD_RESOURCE_ATTACH_BACKING);
     setup_req.attach.resource_id = RESOURCE_ID;
     setup_req.attach.nr_entries = 1;
-    setup_req.attach.addr = framebuffer.pa;
+    setup_req.attach.addr = display.pa;
     setup_req.attach.length = (uint32_t)bytes;
     setup_req.attach.padding = 0;
     if (setup_command(sizeof setup_req.attach, sizeof setup_resp.hdr, RESP_OK_NODATA) < 0)
@@ -438,11 +432,13 @@ int virtio_gpu_init(void)
 
     ready = true;
     klog("virtio-gpu: scanout 0 %ux%u, B8G8R8X8 framebuffer at %lx (%lu KiB)\n", width,
-         height, framebuffer.pa, framebuffer.size / 1024);
-    return 0;
+         height, display.pa, display.size / 1024);
+    return display_register(&display);
 
 fail:
     /* The device may still reference the framebuffer: keep the pages. */
     virtio_fail(dev, "setup command failed");
     return -EIO;
 }
+
+const struct virtio_driver virtio_gpu_driver = { "virtio-gpu", VIRTIO_ID_GPU, virtio_gpu_probe };

@@ -10,6 +10,7 @@
  */
 #include "drivers/virtio/virtio_input.h"
 
+#include "drivers/input.h"
 #include "drivers/virtio/virtio.h"
 #include "kernel/arch/console.h"
 #include "kernel/abi/errno.h"
@@ -29,11 +30,10 @@
 
 static struct virtio_dev *dev;
 static struct virtq *eventq;
-static input_handler_fn handler;
 static struct input_event_raw event_bufs[NUM_EVENT_BUFS];
 static struct input_event_raw ring[RING_EVENTS];
 static uint32_t ring_head, ring_count;
-static struct virtio_input_stats stats;
+static struct input_stats stats;
 
 static void give_buffer(struct input_event_raw *ev)
 {
@@ -61,11 +61,10 @@ static void event_done(struct virtq *vq, void *token, uint32_t len)
     ring[(ring_head + ring_count) % RING_EVENTS] = ev;
     ring_count++;
     sched_wakeup(ring);
-    if (handler)
-        handler(ev.type, ev.code, (int32_t)ev.value);
+    input_deliver(ev.type, ev.code, (int32_t)ev.value);
 }
 
-long virtio_input_read(struct input_event_raw *out, uint64_t max, bool nonblock)
+static long virtio_input_read(struct input_event_raw *out, uint64_t max, bool nonblock)
 {
     uint64_t flags = irq_save();
     while (ring_count == 0) {
@@ -85,23 +84,30 @@ long virtio_input_read(struct input_event_raw *out, uint64_t max, bool nonblock)
     return (long)got;
 }
 
-void virtio_input_flush(void)
+static void virtio_input_flush(void)
 {
     uint64_t flags = irq_save();
     ring_head = ring_count = 0;
     irq_restore(flags);
 }
 
-bool virtio_input_present(void)
+static void virtio_input_get_stats(struct input_stats *out)
 {
-    return eventq != NULL;
+    uint64_t flags = irq_save();
+    *out = stats;
+    irq_restore(flags);
 }
 
-int virtio_input_init(input_handler_fn fn)
+static const struct input_dev keyboard = {
+    .name = "virtio-input",
+    .read = virtio_input_read,
+    .flush = virtio_input_flush,
+    .get_stats = virtio_input_get_stats,
+};
+
+static int virtio_input_probe(struct virtio_dev *d)
 {
-    dev = virtio_claim(VIRTIO_ID_INPUT, 0);
-    if (!dev)
-        return -ENODEV;
+    dev = d;
     if (virtio_negotiate(dev, 0) < 0)
         return -EIO;
 
@@ -121,7 +127,6 @@ int virtio_input_init(input_handler_fn fn)
     uint32_t nbufs = virtq_size(eventq);
     if (nbufs > NUM_EVENT_BUFS)
         nbufs = NUM_EVENT_BUFS;
-    handler = fn;
     for (uint32_t i = 0; i < nbufs; i++)
         give_buffer(&event_bufs[i]);
     if (virtio_driver_ok(dev) < 0)
@@ -129,12 +134,8 @@ int virtio_input_init(input_handler_fn fn)
     virtq_kick(eventq);
     klog("virtio-input: \"%s\", %u event buffers, /dev/input/kbd\n",
          size ? name : "unnamed", nbufs);
-    return 0;
+    return input_register(&keyboard);
 }
 
-void virtio_input_get_stats(struct virtio_input_stats *out)
-{
-    uint64_t flags = irq_save();
-    *out = stats;
-    irq_restore(flags);
-}
+const struct virtio_driver virtio_input_driver = { "virtio-input", VIRTIO_ID_INPUT,
+                                                   virtio_input_probe };

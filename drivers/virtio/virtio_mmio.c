@@ -5,7 +5,10 @@
  */
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtio_blk.h"
+#include "drivers/virtio/virtio_gpu.h"
+#include "drivers/virtio/virtio_input.h"
 #include "drivers/virtio/virtio_regs.h"
+#include "drivers/virtio/virtio_snd.h"
 
 #include "kernel/arch/console.h"
 #include "kernel/abi/errno.h"
@@ -18,9 +21,14 @@
 static struct virtio_dev devices[PLATFORM_MAX_VIRTIO];
 static int ndevices;
 
-/* The drivers virtio_probe starts, each contributed by its driver. */
-static const struct virtio_driver *const virtio_boot_drivers[] = {
+/* Every virtio driver, each contributed by its driver: virtio_probe starts
+ * each on the first device of its id, and the driver registers what it
+ * provides with its drivers/ interface. */
+static const struct virtio_driver *const virtio_drivers[] = {
     &virtio_blk_driver,
+    &virtio_gpu_driver,
+    &virtio_input_driver,
+    &virtio_snd_driver,
 };
 
 static const char *device_name(uint32_t id)
@@ -33,6 +41,26 @@ static const char *device_name(uint32_t id)
     case VIRTIO_ID_SOUND: return "sound";
     default: return "other";
     }
+}
+
+/* The n-th device of device_id (0: the first), or NULL; each is claimed once. */
+static struct virtio_dev *virtio_claim(uint32_t device_id, int n)
+{
+    /* QEMU fills slots from the top down; order by address so "the first
+     * disk" is the one given first on the command line. */
+    int seen = 0;
+    for (int i = ndevices - 1; i >= 0; i--) {
+        struct virtio_dev *d = &devices[i];
+        if (d->device_id != device_id)
+            continue;
+        if (seen++ == n) {
+            if (d->claimed)
+                return NULL;
+            d->claimed = true;
+            return d;
+        }
+    }
+    return NULL;
 }
 
 void virtio_probe(void)
@@ -60,31 +88,12 @@ void virtio_probe(void)
         d->device_id = id;
         d->irq = platform.virtio[i].irq;
     }
-    for (size_t i = 0; i < sizeof virtio_boot_drivers / sizeof *virtio_boot_drivers; i++) {
-        const struct virtio_driver *drv = virtio_boot_drivers[i];
+    for (size_t i = 0; i < sizeof virtio_drivers / sizeof *virtio_drivers; i++) {
+        const struct virtio_driver *drv = virtio_drivers[i];
         struct virtio_dev *d = virtio_claim(drv->device_id, 0);
         if (d)
             drv->probe(d);
     }
-}
-
-struct virtio_dev *virtio_claim(uint32_t device_id, int n)
-{
-    /* QEMU fills slots from the top down; order by address so "the first
-     * disk" is the one given first on the command line. */
-    int seen = 0;
-    for (int i = ndevices - 1; i >= 0; i--) {
-        struct virtio_dev *d = &devices[i];
-        if (d->device_id != device_id)
-            continue;
-        if (seen++ == n) {
-            if (d->claimed)
-                return NULL;
-            d->claimed = true;
-            return d;
-        }
-    }
-    return NULL;
 }
 
 void virtio_fail(struct virtio_dev *dev, const char *why)

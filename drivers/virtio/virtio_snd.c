@@ -5,12 +5,12 @@
  */
 #include "drivers/virtio/virtio_snd.h"
 
+#include "drivers/pcm_out.h"
 #include "drivers/virtio/virtio_snd_proto.h"
 #include "drivers/virtio/virtio.h"
 #include "kernel/task/completion.h"
 #include "kernel/arch/console.h"
 #include "kernel/abi/errno.h"
-#include "kernel/lib/fmt.h"
 #include "kernel/mm/kalloc.h"
 #include "kernel/task/sleeplock.h"
 #include "kernel/lib/string.h"
@@ -29,9 +29,7 @@ static struct virtq *ctlq, *txq;
 static struct vsnd_pcm_info out_info;
 static uint32_t out_stream;
 static bool present;
-static snd_done_fn period_done;
 static struct sleeplock ctl_lock;
-static char description[96];
 
 static void ctl_complete(struct virtq *vq, void *token, uint32_t len)
 {
@@ -45,12 +43,11 @@ static void tx_complete(struct virtq *vq, void *token, uint32_t len)
 {
     (void)vq;
     (void)len;
-    struct snd_period *p = token;
+    struct pcm_out_period *p = token;
     struct vsnd_pcm_status st;
     bool ok = vsnd_decode_pcm_status(p->status, sizeof p->status, &st) == 0 &&
               st.status == VSND_S_OK;
-    if (period_done)
-        period_done(p, ok);
+    pcm_out_period_done(p, ok);
 }
 
 /* Sends req (req_len bytes), waits, returns the status word's code. */
@@ -93,74 +90,8 @@ static int simple_request(uint32_t code)
     return 0;
 }
 
-int virtio_snd_init(snd_done_fn done)
-{
-    period_done = done;
-    dev = virtio_claim(VSND_DEVICE_ID, 0);
-    if (!dev)
-        return -ENODEV;
-    if (virtio_negotiate(dev, 0) < 0)
-        return -EIO;
-    uint8_t cfg_bytes[VSND_CONFIG_SIZE];
-    virtio_config_read(dev, 0, cfg_bytes, sizeof cfg_bytes);
-    struct vsnd_config cfg;
-    vsnd_decode_config(cfg_bytes, &cfg);
-    ctlq = virtq_create(dev, VSND_QUEUE_CONTROL, 64, ctl_complete);
-    struct virtq *evq = virtq_create(dev, VSND_QUEUE_EVENT, 64, NULL);
-    txq = virtq_create(dev, VSND_QUEUE_TX, 64, tx_complete);
-    if (!ctlq || !evq || !txq || virtio_driver_ok(dev) < 0)
-        return -EIO;
-
-    uint32_t n = cfg.streams < MAX_STREAMS ? cfg.streams : MAX_STREAMS;
-    struct ctl_request *r = kmalloc(sizeof *r);
-    if (!r)
-        return -ENOMEM;
-    struct vsnd_pcm_info infos[MAX_STREAMS];
-    uint32_t status = 0;
-    size_t qlen = vsnd_encode_pcm_info_query(r->req, 0, n);
-    size_t reply_len = VSND_HDR_SIZE + n * VSND_PCM_INFO_SIZE;
-    int err = control(r, qlen, reply_len, &status);
-    int got = err ? err
-                  : vsnd_parse_pcm_info_reply(r->resp, reply_len, 0, n, infos,
-                                              MAX_STREAMS, &status);
-    kfree(r);
-    if (got < 0 || status != VSND_S_OK) {
-        klog("virtio-snd: PCM_INFO failed (%s)\n", vsnd_code_name(status));
-        return -EIO;
-    }
-    for (int i = 0; i < got; i++) {
-        if (infos[i].direction == VSND_DIR_OUTPUT) {
-            out_info = infos[i];
-            out_stream = infos[i].stream_id;
-            present = true;
-            break;
-        }
-    }
-    if (!present) {
-        klog("virtio-snd: %u streams, none for output\n", cfg.streams);
-        return -ENODEV;
-    }
-    fmt_snprintf(description, sizeof description, "%s%s Hz, %u-%u channels",
-                 (out_info.rates & (1u << VSND_PCM_RATE_44100)) ? "44100" : "",
-                 (out_info.rates & (1u << VSND_PCM_RATE_48000)) ? "/48000" : "",
-                 out_info.channels_min, out_info.channels_max);
-    klog("virtio-snd: %u streams; output stream %u: %s\n", cfg.streams, out_stream,
-         description);
-    return 0;
-}
-
-bool virtio_snd_present(void)
-{
-    return present;
-}
-
-const char *virtio_snd_describe(void)
-{
-    return present ? description : "no sound device";
-}
-
-int virtio_snd_configure(uint32_t rate, uint32_t channels, uint32_t period_bytes,
-                         uint32_t buffer_bytes)
+static int virtio_snd_configure(uint32_t rate, uint32_t channels, uint32_t period_bytes,
+                                uint32_t buffer_bytes)
 {
     if (!present)
         return -ENODEV;
@@ -189,22 +120,22 @@ int virtio_snd_configure(uint32_t rate, uint32_t channels, uint32_t period_bytes
     return simple_request(VSND_R_PCM_PREPARE); /* PREPARE applies the parameters */
 }
 
-int virtio_snd_start(void)
+static int virtio_snd_start(void)
 {
     return simple_request(VSND_R_PCM_START);
 }
 
-int virtio_snd_stop(void)
+static int virtio_snd_stop(void)
 {
     return simple_request(VSND_R_PCM_STOP);
 }
 
-int virtio_snd_release(void)
+static int virtio_snd_release(void)
 {
     return simple_request(VSND_R_PCM_RELEASE);
 }
 
-int virtio_snd_submit(struct snd_period *p)
+static int virtio_snd_submit(struct pcm_out_period *p)
 {
     vsnd_encode_tx_hdr(p->hdr, out_stream);
     memset(p->status, 0, sizeof p->status);
@@ -216,3 +147,73 @@ int virtio_snd_submit(struct snd_period *p)
         virtq_kick(txq);
     return err;
 }
+
+static const struct pcm_out card = {
+    .name = "virtio-snd",
+    .configure = virtio_snd_configure,
+    .start = virtio_snd_start,
+    .stop = virtio_snd_stop,
+    .release = virtio_snd_release,
+    .submit = virtio_snd_submit,
+};
+
+/* PCM_INFO for the device's `streams` streams; the first output stream
+ * becomes ours (out_info, out_stream, present). 0, -ENODEV (none for
+ * output), -EIO, -ENOMEM. */
+static int find_output_stream(uint32_t streams)
+{
+    uint32_t n = streams < MAX_STREAMS ? streams : MAX_STREAMS;
+    struct ctl_request *r = kmalloc(sizeof *r);
+    if (!r)
+        return -ENOMEM;
+    struct vsnd_pcm_info infos[MAX_STREAMS];
+    uint32_t status = 0;
+    size_t qlen = vsnd_encode_pcm_info_query(r->req, 0, n);
+    size_t reply_len = VSND_HDR_SIZE + n * VSND_PCM_INFO_SIZE;
+    int err = control(r, qlen, reply_len, &status);
+    int got = err ? err
+                  : vsnd_parse_pcm_info_reply(r->resp, reply_len, 0, n, infos,
+                                              MAX_STREAMS, &status);
+    kfree(r);
+    if (got < 0 || status != VSND_S_OK) {
+        klog("virtio-snd: PCM_INFO failed (%s)\n", vsnd_code_name(status));
+        return -EIO;
+    }
+    for (int i = 0; i < got; i++) {
+        if (infos[i].direction == VSND_DIR_OUTPUT) {
+            out_info = infos[i];
+            out_stream = infos[i].stream_id;
+            present = true;
+            return 0;
+        }
+    }
+    klog("virtio-snd: %u streams, none for output\n", streams);
+    return -ENODEV;
+}
+
+static int virtio_snd_probe(struct virtio_dev *d)
+{
+    dev = d;
+    if (virtio_negotiate(dev, 0) < 0)
+        return -EIO;
+    uint8_t cfg_bytes[VSND_CONFIG_SIZE];
+    virtio_config_read(dev, 0, cfg_bytes, sizeof cfg_bytes);
+    struct vsnd_config cfg;
+    vsnd_decode_config(cfg_bytes, &cfg);
+    ctlq = virtq_create(dev, VSND_QUEUE_CONTROL, 64, ctl_complete);
+    struct virtq *evq = virtq_create(dev, VSND_QUEUE_EVENT, 64, NULL);
+    txq = virtq_create(dev, VSND_QUEUE_TX, 64, tx_complete);
+    if (!ctlq || !evq || !txq || virtio_driver_ok(dev) < 0)
+        return -EIO;
+    int err = find_output_stream(cfg.streams);
+    if (err)
+        return err;
+    klog("virtio-snd: %u streams; output stream %u: %s%s Hz, %u-%u channels\n", cfg.streams,
+         out_stream, (out_info.rates & (1u << VSND_PCM_RATE_44100)) ? "44100" : "",
+         (out_info.rates & (1u << VSND_PCM_RATE_48000)) ? "/48000" : "",
+         out_info.channels_min, out_info.channels_max);
+    return pcm_out_register(&card);
+}
+
+const struct virtio_driver virtio_snd_driver = { "virtio-snd", VSND_DEVICE_ID,
+                                                 virtio_snd_probe };

@@ -19,8 +19,8 @@
  */
 #include "kernel/debug/monitor_cmds.h"
 
-#include "drivers/virtio/virtio_gpu.h"
-#include "drivers/virtio/virtio_input.h"
+#include "drivers/display.h"
+#include "drivers/input.h"
 #include "fs/vfs.h"
 #include "gfx/fbdev.h"
 #include "gfx/screen.h"
@@ -168,19 +168,19 @@ static int cmd_presentbench(int argc, char **argv)
         kprintf("usage: presentbench N\n");
         return 2;
     }
-    const struct gpu_framebuffer *g = virtio_gpu_framebuffer();
+    const struct display *g = display_get();
     if (!g) {
         kprintf("presentbench: no display\n");
         return 1;
     }
-    struct gpu_rect full = { 0, 0, g->width, g->height }, small = { 64, 64, 64, 64 };
+    struct display_rect full = { 0, 0, g->width, g->height }, small = { 64, 64, 64, 64 };
     int err = 0;
     uint64_t t0 = uptime_us();
     for (uint32_t i = 0; i < n && !err; i++)
-        err = virtio_gpu_present_wait(&full);
+        err = g->present_wait(&full);
     uint64_t t1 = uptime_us();
     for (uint32_t i = 0; i < n && !err; i++)
-        err = virtio_gpu_present_wait(&small);
+        err = g->present_wait(&small);
     uint64_t t2 = uptime_us();
     kprintf("presentbench: %u presents: full %ux%u %lu us each, 64x64 %lu us each%s\n", n,
             g->width, g->height, (t1 - t0) / n, (t2 - t1) / n, err ? " (errors)" : "");
@@ -220,10 +220,12 @@ static int cmd_display(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    struct virtio_gpu_stats gs;
-    struct virtio_input_stats is;
-    virtio_gpu_get_stats(&gs);
-    virtio_input_get_stats(&is);
+    struct display_stats gs = { 0 };
+    struct input_stats is = { 0 };
+    if (display_get())
+        display_get()->get_stats(&gs);
+    if (input_keyboard())
+        input_keyboard()->get_stats(&is);
     uint32_t cols, rows;
     screen_size_cells(&cols, &rows);
     kprintf("console %ux%u cells; gpu: %lu presents (%lu done), %lu pixels sent, %lu errors; "

@@ -6,7 +6,6 @@
  */
 #include "kernel/debug/monitor_cmds.h"
 
-#include "drivers/virtio/virtio_blk.h"
 #include "fs/vfs.h"
 #include "kernel/lib/cksum.h"
 #include "kernel/arch/console.h"

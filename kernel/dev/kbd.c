@@ -1,7 +1,7 @@
 /*
  * kernel/dev/kbd.c — /dev/input/kbd, the keyboard's raw events as a file
- * (Linux's evdev major 13, minor 64: event0), over the virtio-input
- * driver's event ring (drivers/virtio/virtio_input.h).
+ * (Linux's evdev major 13, minor 64: event0), over the keyboard's event
+ * buffer (drivers/input.h).
  *
  * read() returns whole events (struct input_event_raw, 8 bytes each; a
  * buffer shorter than one event gets -EINVAL), as many as are buffered and
@@ -11,7 +11,7 @@
  */
 #include "kernel/dev/kbd.h"
 
-#include "drivers/virtio/virtio_input.h"
+#include "drivers/input.h"
 #include "fs/vfs.h"
 #include "kernel/abi/errno.h"
 #include "kernel/arch/console.h"
@@ -20,15 +20,15 @@ static int64_t kbd_read(struct file *f, void *buf, uint64_t n)
 {
     if (n < sizeof(struct input_event_raw))
         return -EINVAL;
-    long got = virtio_input_read(buf, n / sizeof(struct input_event_raw),
-                                 (f->flags & O_NONBLOCK) != 0);
+    long got = input_keyboard()->read(buf, n / sizeof(struct input_event_raw),
+                                      (f->flags & O_NONBLOCK) != 0);
     return got < 0 ? got : (int64_t)(got * sizeof(struct input_event_raw));
 }
 
 static int kbd_open(struct file *f)
 {
     (void)f;
-    virtio_input_flush();
+    input_keyboard()->flush();
     return 0;
 }
 
@@ -37,9 +37,9 @@ static const struct device kbd_device = { "input/kbd", 0x0d40, &kbd_ops, kbd_ope
 
 void kbd_dev_init(void)
 {
-    if (!virtio_input_present())
+    if (!input_keyboard())
         return;
     int err = dev_register(&kbd_device);
     if (err)
-        klog("virtio-input: cannot register /dev/input/kbd (error %d)\n", err);
+        klog("kbd: cannot register /dev/input/kbd (error %d)\n", err);
 }
