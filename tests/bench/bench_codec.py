@@ -183,6 +183,9 @@ def v1_tools():
     tools = [os.path.join(out, t) for t in ("bavenc", "bavdecode", "bavinfo")]
     if all(os.access(t, os.X_OK) for t in tools):
         return [tools[0]], tools[1], tools[2]
+    if shutil.which("git") is None:
+        return None, "this tree cannot write it, and git is not installed to build it " \
+                     f"from commit {V1_COMMIT[:12]}"
     if subprocess.run(["git", "-C", ROOT, "cat-file", "-e", V1_COMMIT + "^{commit}"],
                       capture_output=True).returncode != 0:
         return None, f"this tree cannot write it and has no commit {V1_COMMIT[:12]}"
