@@ -54,6 +54,24 @@ def rle3_size(frames, n):
     return total
 
 
+def bavenc_audio_options(bavdecode, clip, tmp):
+    """bavenc's options for the same sound as `clip` (which has audio): its
+    samples decoded (bavdecode --wav: a 44-byte header, then the PCM) into
+    raw PCM in tmp, with the rate and channel count from that header.
+    bench_codec.py uses it too."""
+    wav = os.path.join(tmp, "a.wav")
+    run([bavdecode, clip, "--wav", wav])
+    with open(wav, "rb") as f:
+        hdr = f.read(44)
+    pcm = os.path.join(tmp, "a.pcm")
+    with open(wav, "rb") as f, open(pcm, "wb") as out:
+        f.seek(44)
+        shutil.copyfileobj(f, out)
+    os.unlink(wav)
+    return ["--pcm", pcm, "--rate", str(int.from_bytes(hdr[24:28], "little")),
+            "--channels", str(int.from_bytes(hdr[22:24], "little"))]
+
+
 def best_time(cmd, repeats=3, **kw):
     best = None
     for _ in range(repeats):
@@ -84,21 +102,12 @@ def measure(name, clip, tmp, rows):
 
     dec = best_time([os.path.join(HOST, "bavdecode"), clip])
     # bavenc alone, from the decoded frames (audio re-extracted as raw PCM).
-    wav = os.path.join(tmp, "a.wav")
     has_audio = "audio:     none" not in run([os.path.join(HOST, "bavinfo"), clip], text=True).stdout
     enc_cmd = [os.path.join(HOST, "bavenc"), "-o", os.path.join(tmp, "re.bav"),
                "--width", str(info["w"]), "--height", str(info["h"]),
                "--fps", f"{info['num']}/{info['den']}", gray]
     if has_audio:
-        run([os.path.join(HOST, "bavdecode"), clip, "--wav", wav])
-        with open(wav, "rb") as f:
-            hdr = f.read(44)
-        pcm = os.path.join(tmp, "a.pcm")
-        with open(wav, "rb") as f, open(pcm, "wb") as out:
-            f.seek(44)
-            shutil.copyfileobj(f, out)
-        enc_cmd += ["--pcm", pcm, "--rate", str(int.from_bytes(hdr[24:28], "little")),
-                    "--channels", str(int.from_bytes(hdr[22:24], "little"))]
+        enc_cmd += bavenc_audio_options(os.path.join(HOST, "bavdecode"), clip, tmp)
     enc = best_time(enc_cmd, repeats=2)
 
     v = info["video"]

@@ -41,6 +41,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_clip import bavenc_audio_options  # noqa: E402  (the one audio re-extraction)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, os.environ.get("BADAPPLE_BUILD", "build"))
 HOST = os.path.join(BUILD, "host")
@@ -212,17 +215,7 @@ def encode_v1(clip, info, enc, tmp):
     cmd = enc + ["-o", out, "--width", str(info["w"]), "--height", str(info["h"]),
                  "--fps", f"{info['num']}/{info['den']}", "--levels", str(info["levels"])]
     if info["audio"]:
-        wav = os.path.join(tmp, "a.wav")
-        run([os.path.join(HOST, "bavdecode"), clip, "--wav", wav])
-        with open(wav, "rb") as f:
-            hdr = f.read(44)
-        pcm = os.path.join(tmp, "a.pcm")
-        with open(wav, "rb") as f, open(pcm, "wb") as o:
-            f.seek(44)
-            shutil.copyfileobj(f, o)
-        os.unlink(wav)
-        cmd += ["--pcm", pcm, "--rate", str(int.from_bytes(hdr[24:28], "little")),
-                "--channels", str(int.from_bytes(hdr[22:24], "little"))]
+        cmd += bavenc_audio_options(os.path.join(HOST, "bavdecode"), clip, tmp)
     # Frames through a FIFO (the gray frames of a long clip are ~1 GB).
     # Not -o /dev/stdout: bavdecode removes its output files on an error.
     fifo = os.path.join(tmp, "frames.fifo")
