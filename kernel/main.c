@@ -72,20 +72,18 @@ static void load_console_font(void)
     klog("screen: font %s\n", path);
 }
 
-/* "COLSxROWS", each 1..CONSOLE_SIZE_MAX; false if it is not that. */
-static bool parse_size(const char *s, uint16_t *cols, uint16_t *rows)
+/* "COLSxROWS" in v[0..len), each 1..CONSOLE_SIZE_MAX; false if it is not that. */
+static bool parse_size(const char *v, size_t len, uint16_t *cols, uint16_t *rows)
 {
-    uint32_t v[2] = { 0, 0 };
-    for (int i = 0; i < 2; i++) {
-        const char *start = s;
-        while (*s >= '0' && *s <= '9' && v[i] <= CONSOLE_SIZE_MAX)
-            v[i] = v[i] * 10 + (uint32_t)(*s++ - '0');
-        if (s == start || v[i] < 1 || v[i] > CONSOLE_SIZE_MAX || *s != (i == 0 ? 'x' : 0))
-            return false;
-        s++;
-    }
-    *cols = (uint16_t)v[0];
-    *rows = (uint16_t)v[1];
+    size_t x = 0;
+    while (x < len && v[x] != 'x')
+        x++;
+    uint64_t c, r;
+    if (x == len || !cmdline_parse_uint(v, x, CONSOLE_SIZE_MAX, &c) ||
+        !cmdline_parse_uint(v + x + 1, len - x - 1, CONSOLE_SIZE_MAX, &r) || c == 0 || r == 0)
+        return false;
+    *cols = (uint16_t)c;
+    *rows = (uint16_t)r;
     return true;
 }
 
@@ -93,14 +91,12 @@ static bool parse_size(const char *s, uint16_t *cols, uint16_t *rows)
  * TIOCGWINSZ reports (kernel/arch/console.h); a klog line says what it did. */
 static void console_size_from_bootargs(const char *bootargs)
 {
-    char text[16];
     const char *v;
     size_t len;
     if (!cmdline_find(bootargs, "console_size", &v, &len))
         return;
     uint16_t cols, rows;
-    if (!cmdline_get(bootargs, "console_size", text, sizeof text) ||
-        !parse_size(text, &cols, &rows)) {
+    if (!parse_size(v, len, &cols, &rows)) {
         klog("console: console_size=%.*s ignored: not COLSxROWS, each 1..%d\n", (int)len, v,
              CONSOLE_SIZE_MAX);
         return;

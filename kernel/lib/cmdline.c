@@ -61,20 +61,25 @@ bool cmdline_get(const char *line, const char *key, char *out, size_t outsize)
     return true;
 }
 
-bool cmdline_get_uint(const char *line, const char *key, uint64_t max, uint64_t *out)
+bool cmdline_parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
-    const char *v;
-    size_t len;
-    if (!cmdline_find(line, key, &v, &len) || len == 0)
+    if (len == 0)
         return false;
     uint64_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (v[i] < '0' || v[i] > '9' || n > max / 10)
+        if (s[i] < '0' || s[i] > '9' || n > max / 10)
             return false;
-        n = n * 10 + (uint64_t)(v[i] - '0');
+        n = n * 10 + (uint64_t)(s[i] - '0');
     }
     if (n > max)
         return false;
     *out = n;
     return true;
+}
+
+bool cmdline_get_uint(const char *line, const char *key, uint64_t max, uint64_t *out)
+{
+    const char *v;
+    size_t len;
+    return cmdline_find(line, key, &v, &len) && cmdline_parse_uint(v, len, max, out);
 }

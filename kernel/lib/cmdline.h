@@ -25,4 +25,8 @@ bool cmdline_get(const char *line, const char *key, char *out, size_t outsize);
  * key is absent or its value is not all digits or exceeds max (*out kept). */
 bool cmdline_get_uint(const char *line, const char *key, uint64_t max, uint64_t *out);
 
+/* The decimal number in s[0..len) (all digits, at least one, 0..max) into
+ * *out; false otherwise (*out kept). For values made of several numbers. */
+bool cmdline_parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out);
+
 #endif

@@ -37,6 +37,21 @@ TEST(no_silent_truncation)
     CHECK_STR(small, "123");
 }
 
+TEST(a_number_inside_a_value)
+{
+    /* "80x24": each part parsed on its own, by length, not up to a NUL. */
+    uint64_t v = 7;
+    CHECK(cmdline_parse_uint("80x24", 2, 999, &v));
+    CHECK_EQ(v, 80);
+    CHECK(cmdline_parse_uint("80x24" + 3, 2, 999, &v));
+    CHECK_EQ(v, 24);
+    v = 7;
+    CHECK(!cmdline_parse_uint("80x24", 0, 999, &v));       /* empty */
+    CHECK(!cmdline_parse_uint("80x24", 3, 999, &v));       /* the x is not a digit */
+    CHECK(!cmdline_parse_uint("1000", 4, 999, &v));        /* over max */
+    CHECK_EQ(v, 7);                                        /* kept on failure */
+}
+
 TEST(unsigned_numbers)
 {
     uint64_t v = 7;
@@ -65,6 +80,7 @@ int main(void)
     RUN(flags_and_values);
     RUN(cmd_takes_rest_of_line);
     RUN(no_silent_truncation);
+    RUN(a_number_inside_a_value);
     RUN(unsigned_numbers);
     return check_summary();
 }
